@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController } from 'fastify';
+import type { Logger } from 'pino';
+import packageJson from '../package.json' with { type: 'json' };
+import type { Config } from './config.ts';
+import drain from './plugins/drain.ts';
+import openapi from './plugins/openapi.ts';
+import problems, { frameworkErrorHandler } from './plugins/problems.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { rootRoutes } from './routes/root.ts';
+import { statusRoutes } from './routes/status.ts';
+import httpTelemetry from './telemetry/http-telemetry.ts';
+import { createHttpMetrics } from './telemetry/metrics.ts';
+
+/**
+ * Node's default header limit (16 KiB) already bounds the request line; a param limit as
+ * large lets a too-long status code reach validation and get a 400 that names it.
+ */
+const MAX_PARAM_LENGTH = 16 * 1024;
+
+export interface AppOptions {
+  config: Pick<Config, 'MAX_SLEEP_SECONDS' | 'SERVICE_NAME'>;
+  logger: Logger<never>;
+}
+
+/** Builds the service without listening: `server.ts` listens, tests use `inject` or port 0. */
+export async function buildApp({ config, logger }: AppOptions) {
+  const app = Fastify({
+    loggerInstance: logger,
+    // One access line a request comes from the telemetry plugin, not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId: () => randomUUID(),
+    // Requests still arriving on open connections while draining are served, with Connection: close.
+    return503OnClosing: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const metrics = createHttpMetrics({ maxSleepSeconds: config.MAX_SLEEP_SECONDS });
+
+  await app.register(httpTelemetry, { metrics });
+  await app.register(drain);
+  await app.register(problems);
+  await app.register(openapi, { serviceName: config.SERVICE_NAME, version: packageJson.version });
+  await app.register(rootRoutes, { serviceName: config.SERVICE_NAME });
+  await app.register(statusRoutes, { maxSleepSeconds: config.MAX_SLEEP_SECONDS });
+  await app.register(healthRoutes);
+  await app.register(metricsRoutes, { metrics });
+
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,66 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './telemetry/logger.ts';
+
+/** The only file that listens or handles signals. */
+const MS_PER_SECOND = 1000;
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(EXIT_FAILURE);
+}
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) fail(`Invalid configuration: ${error.message}`);
+  throw error;
+}
+
+const logger = createLogger({ level: config.LOG_LEVEL, service: config.SERVICE_NAME });
+const app = await buildApp({ config, logger });
+
+/** Exits once the asynchronous log destination has written its last lines. */
+function exitNow(code: number): void {
+  logger.flush(() => process.exit(code));
+}
+
+let shuttingDown = false;
+function shutdown(signal: NodeJS.Signals): void {
+  if (shuttingDown) {
+    logger.warn({ signal }, 'second signal, exiting now');
+    exitNow(EXIT_FAILURE);
+    return;
+  }
+  shuttingDown = true;
+  const graceMs = config.SHUTDOWN_GRACE_SECONDS * MS_PER_SECOND;
+  logger.info({ signal, grace_seconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutting down: draining in-flight requests');
+  const deadline = setTimeout(() => {
+    logger.error('grace period over, exiting with requests still in flight');
+    exitNow(EXIT_FAILURE);
+  }, graceMs);
+  app.close().then(
+    () => {
+      clearTimeout(deadline);
+      logger.info('shut down cleanly');
+      exitNow(EXIT_OK);
+    },
+    (error: unknown) => {
+      logger.error({ err: error }, 'error while shutting down');
+      exitNow(EXIT_FAILURE);
+    },
+  );
+}
+
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+
+try {
+  await app.listen({ port: config.PORT, host: config.HOST });
+} catch (error) {
+  logger.fatal({ err: error }, 'could not start listening');
+  exitNow(EXIT_FAILURE);
+}

@@ -1,0 +1,101 @@
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { methodLabel, routeTemplate, UNMATCHED_ROUTE } from './http-labels.ts';
+import type { HttpMetrics } from './metrics.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false` marks a route that is not traffic (probes, `/metrics`): no metrics, no access line. */
+    telemetry?: boolean;
+    /** The route template used as the `http_route` label, set when the route is registered. */
+    httpRoute?: string;
+  }
+  interface FastifyRequest {
+    /** `performance.now()` when the request arrived. */
+    telemetryStart: number;
+  }
+}
+
+export interface HttpTelemetryOptions {
+  metrics: HttpMetrics;
+}
+
+const MS_PER_SECOND = 1000;
+/** nginx's convention for "the client closed the connection before the answer". */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+function accessLogLevel(statusCode: number): 'info' | 'warn' | 'error' {
+  if (statusCode >= 500) return 'error';
+  if (statusCode >= 400) return 'warn';
+  return 'info';
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** Metrics and the one access line per request, from the same two hooks. */
+const httpTelemetry: FastifyPluginCallback<HttpTelemetryOptions> = (app, { metrics }, done) => {
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, httpRoute: routeTemplate(route.url) };
+  });
+
+  function activeLabels(request: FastifyRequest) {
+    return {
+      http_request_method: methodLabel(request.method),
+      http_route: request.routeOptions.config.httpRoute ?? UNMATCHED_ROUTE,
+    };
+  }
+
+  app.decorateRequest('telemetryStart', 0);
+
+  app.addHook('onRequest', (request, _reply, next) => {
+    if (request.routeOptions.config.telemetry !== false) {
+      request.telemetryStart = performance.now();
+      metrics.activeRequests.inc(activeLabels(request));
+    }
+    next();
+  });
+
+  /** The request is over, answered or abandoned: one observation, one access line. */
+  function record(request: FastifyRequest, statusCode: number, message: string): void {
+    const durationMs = performance.now() - request.telemetryStart;
+    const labels = activeLabels(request);
+    metrics.activeRequests.dec(labels);
+    metrics.requestDuration.observe({
+      labels: { ...labels, http_response_status_code: statusCode },
+      value: durationMs / MS_PER_SECOND,
+    });
+    request.log[accessLogLevel(statusCode)](
+      {
+        http_request_method: request.method,
+        http_route: labels.http_route,
+        url_path: pathOf(request.url),
+        http_response_status_code: statusCode,
+        duration_ms: Math.round(durationMs * MS_PER_SECOND) / MS_PER_SECOND,
+      },
+      message,
+    );
+  }
+
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, next) => {
+    if (request.routeOptions.config.telemetry !== false) {
+      record(request, reply.statusCode, 'request completed');
+    }
+    next();
+  });
+
+  // A client that leaves before the answer never gets `onResponse`; without this the
+  // request would stay "active" for ever and be missing from the counts.
+  app.addHook('onRequestAbort', (request: FastifyRequest, next) => {
+    if (request.routeOptions.config.telemetry !== false) {
+      record(request, CLIENT_CLOSED_REQUEST, 'request aborted by client');
+    }
+    next();
+  });
+
+  done();
+};
+
+export default fp(httpTelemetry, { name: 'http-telemetry' });
