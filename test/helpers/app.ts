@@ -1,0 +1,24 @@
+import type { TestContext } from 'node:test';
+import { buildApp } from '../../src/app.ts';
+import type { Config } from '../../src/config.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
+
+export type LogLine = Record<string, unknown> & { level: string; msg: string; time: string };
+
+export const TEST_SERVICE = 'test-service';
+
+/** The real app with its real logger, writing to an in-memory list of parsed lines. */
+export async function buildTestApp(
+  t: TestContext,
+  config: Partial<Pick<Config, 'MAX_SLEEP_SECONDS' | 'SERVICE_NAME'>> = {},
+) {
+  const logs: LogLine[] = [];
+  const logger = createLogger({
+    level: 'info',
+    service: config.SERVICE_NAME ?? TEST_SERVICE,
+    destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
+  });
+  const app = await buildApp({ config: { MAX_SLEEP_SECONDS: 60, SERVICE_NAME: TEST_SERVICE, ...config }, logger });
+  t.after(() => app.close());
+  return { app, logs, logger };
+}

@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { LogLine } from './app.ts';
+import { pollUntil } from './poll.ts';
+
+const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  logs: LogLine[];
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export class ServerExitedError extends Error {
+  readonly code: number | null;
+  readonly logs: LogLine[];
+
+  constructor(code: number | null, logs: LogLine[], stderr: string) {
+    super(`server exited with code ${code} before listening: ${stderr}`);
+    this.code = code;
+    this.logs = logs;
+  }
+}
+
+/** Runs `src/server.ts` exactly as `npm start` does, on a free port, and reads its JSON log lines. */
+export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [SERVER], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal })) as ServerProcess['exited'];
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+
+  const logs: LogLine[] = [];
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    logs.push(JSON.parse(line) as LogLine);
+  });
+
+  let exit: Awaited<ServerProcess['exited']> | undefined;
+  void exited.then((result) => {
+    exit = result;
+  });
+  const url = await pollUntil(
+    () => {
+      if (exit !== undefined) throw new ServerExitedError(exit.code, logs, stderr);
+      const line = logs.find((candidate) => LISTENING.test(candidate.msg));
+      return line === undefined ? undefined : LISTENING.exec(line.msg)?.[1];
+    },
+    (found) => found !== undefined,
+    { what: 'the server to listen' },
+  );
+  return { child, url: url ?? '', logs, stderr: () => stderr, exited };
+}

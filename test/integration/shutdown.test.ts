@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseExposition, sumOf } from '../helpers/exposition.ts';
+import { pollUntil } from '../helpers/poll.ts';
+import { ServerExitedError, startServer } from '../helpers/server-process.ts';
+
+async function activeRequests(url: string): Promise<number> {
+  const res = await fetch(`${url}/metrics`);
+  return sumOf(parseExposition(await res.text()), 'http_server_active_requests');
+}
+
+function sendSleeping(url: string, count: number, seconds: number) {
+  return Array.from({ length: count }, () =>
+    fetch(`${url}/status/200?seconds_sleep=${seconds}`).then(
+      async (res) => ({ status: res.status, body: await res.text() }),
+      (error: unknown) => ({ status: 0, body: String(error) }),
+    ),
+  );
+}
+
+describe('server.ts', () => {
+  test('SIGTERM with 40 requests mid-sleep: all complete, then exit 0', async (t) => {
+    const server = await startServer(t);
+    const responses = sendSleeping(server.url, 40, 1);
+    await pollUntil(
+      () => activeRequests(server.url),
+      (n) => n === 40,
+      { what: '40 requests in flight' },
+    );
+
+    server.child.kill('SIGTERM');
+    const results = await Promise.all(responses);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(40).fill(200),
+    );
+    assert.deepEqual(await server.exited, { code: 0, signal: null });
+
+    const messages = server.logs.map((line) => line.msg);
+    assert.ok(messages.includes('shutting down: draining in-flight requests'));
+    assert.equal(messages.at(-1), 'shut down cleanly', 'the last line was flushed before exit');
+    assert.equal(messages.filter((msg) => msg === 'request completed').length, 40);
+  });
+
+  test('a second signal exits at once, without waiting for sleeping requests', async (t) => {
+    const server = await startServer(t);
+    const responses = sendSleeping(server.url, 3, 30);
+    await pollUntil(
+      () => activeRequests(server.url),
+      (n) => n === 3,
+      { what: '3 requests in flight' },
+    );
+
+    server.child.kill('SIGTERM');
+    await pollUntil(() => server.logs.some((line) => line.msg.startsWith('shutting down')), Boolean, {
+      what: 'the first signal to be handled',
+    });
+    server.child.kill('SIGINT');
+    assert.deepEqual(await server.exited, { code: 1, signal: null });
+    for (const result of await Promise.all(responses)) assert.equal(result.status, 0, 'no answer: the process is gone');
+    assert.ok(server.logs.some((line) => line.msg === 'second signal, exiting now'));
+  });
+
+  test('the grace period ending exits with requests still in flight', async (t) => {
+    const server = await startServer(t, { SHUTDOWN_GRACE_SECONDS: '0.2' });
+    const responses = sendSleeping(server.url, 2, 30);
+    await pollUntil(
+      () => activeRequests(server.url),
+      (n) => n === 2,
+      { what: '2 requests in flight' },
+    );
+
+    server.child.kill('SIGTERM');
+    assert.deepEqual(await server.exited, { code: 1, signal: null });
+    for (const result of await Promise.all(responses)) assert.equal(result.status, 0);
+    assert.ok(server.logs.some((line) => line.msg === 'grace period over, exiting with requests still in flight'));
+  });
+
+  test('a bad setting stops start-up with one line naming the variable', () => {
+    const server = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+    const run = spawnSync(process.execPath, [server], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8' });
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, 'Invalid configuration: PORT must be an integer from 0 to 65535 (got "eighty")\n');
+    assert.equal(run.stdout, '');
+  });
+
+  test('a port already in use is a clear fatal log line and exit 1', async (t) => {
+    const first = await startServer(t);
+    const port = new URL(first.url).port;
+    const second = await startServer(t, { PORT: port }).then(
+      () => assert.fail('the second server should not listen'),
+      (error: unknown) => error,
+    );
+    assert.ok(second instanceof ServerExitedError);
+    assert.equal(second.code, 1);
+    const fatal = second.logs.find((line) => line.level === 'fatal');
+    assert.equal(fatal?.msg, 'could not start listening');
+    assert.match(JSON.stringify(fatal), /EADDRINUSE/);
+  });
+});

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildTestApp } from '../../helpers/app.ts';
+
+const PROBLEM = /^application\/problem\+json/;
+
+describe('GET /status/{status_code}', () => {
+  const answered: Array<[number, 'json' | 'problem' | 'empty']> = [
+    [200, 'json'],
+    [201, 'json'],
+    [204, 'empty'],
+    [205, 'empty'],
+    [299, 'json'],
+    [301, 'json'],
+    [304, 'empty'],
+    [400, 'problem'],
+    [404, 'problem'],
+    [409, 'problem'],
+    [418, 'problem'],
+    [500, 'problem'],
+    [503, 'problem'],
+    [599, 'problem'],
+  ];
+  for (const [status, kind] of answered) {
+    test(`answers ${status} with ${kind === 'empty' ? 'no body' : kind}`, async (t) => {
+      const { app } = await buildTestApp(t);
+      const res = await app.inject(`/status/${status}`);
+      assert.equal(res.statusCode, status);
+      if (kind === 'empty') return assert.equal(res.body, '');
+      if (kind === 'json') {
+        assert.match(String(res.headers['content-type']), /^application\/json/);
+        return assert.equal(res.json().status_code, status);
+      }
+      assert.match(String(res.headers['content-type']), PROBLEM);
+      assert.deepEqual(res.json(), {
+        type: 'about:blank',
+        title: res.json().title,
+        status,
+        detail: `Status ${status} was requested`,
+        instance: `/status/${status}`,
+      });
+      assert.ok(res.json().title.length > 0);
+    });
+  }
+
+  const statusRange = 'status_code must be an integer from 200 to 599';
+  const sleepRange = 'seconds_sleep must be a number of seconds from 0 to 60, fractions allowed';
+  const badInput: Array<[string, string, 'path' | 'query', string]> = [
+    ['/status/abc', 'status_code', 'path', statusRange],
+    ['/status/200.5', 'status_code', 'path', statusRange],
+    ['/status/200.0', 'status_code', 'path', statusRange],
+    ['/status/2e2', 'status_code', 'path', statusRange],
+    ['/status/0x0C8', 'status_code', 'path', statusRange],
+    ['/status/-200', 'status_code', 'path', statusRange],
+    ['/status/100', 'status_code', 'path', statusRange],
+    ['/status/199', 'status_code', 'path', statusRange],
+    ['/status/600', 'status_code', 'path', statusRange],
+    ['/status/0200', 'status_code', 'path', statusRange],
+    [`/status/${'9'.repeat(5000)}`, 'status_code', 'path', statusRange],
+    ['/status/200?seconds_sleep=-1', 'seconds_sleep', 'query', sleepRange],
+    ['/status/200?seconds_sleep=NaN', 'seconds_sleep', 'query', sleepRange],
+    ['/status/200?seconds_sleep=Infinity', 'seconds_sleep', 'query', sleepRange],
+    ['/status/200?seconds_sleep=1e309', 'seconds_sleep', 'query', sleepRange],
+    ['/status/200?seconds_sleep=1e1', 'seconds_sleep', 'query', sleepRange],
+    ['/status/200?seconds_sleep=abc', 'seconds_sleep', 'query', sleepRange],
+    ['/status/200?seconds_sleep=', 'seconds_sleep', 'query', sleepRange],
+    ['/status/200?seconds_sleep=61', 'seconds_sleep', 'query', sleepRange],
+    ['/status/200?seconds_sleep=60.001', 'seconds_sleep', 'query', sleepRange],
+    ['/status/200?seconds_sleep=1&seconds_sleep=2', 'seconds_sleep', 'query', sleepRange],
+  ];
+  for (const [url, name, location, detail] of badInput) {
+    test(`400 naming ${name} for ${url.length > 60 ? `${url.slice(0, 40)}… (${url.length} chars)` : url}`, async (t) => {
+      const { app } = await buildTestApp(t);
+      const res = await app.inject(url);
+      assert.equal(res.statusCode, 400);
+      assert.match(String(res.headers['content-type']), PROBLEM);
+      const body = res.json();
+      assert.equal(body.status, 400);
+      assert.equal(body.title, 'Bad Request');
+      assert.equal(body.detail, detail);
+      assert.deepEqual(body.errors, [{ in: location, name, detail }]);
+      // Still serving afterwards.
+      assert.equal((await app.inject('/status/200')).statusCode, 200);
+    });
+  }
+
+  test('the maximum sleep follows MAX_SLEEP_SECONDS', async (t) => {
+    const { app } = await buildTestApp(t, { MAX_SLEEP_SECONDS: 0.05 });
+    const tooLong = await app.inject('/status/200?seconds_sleep=0.06');
+    assert.equal(tooLong.statusCode, 400);
+    assert.equal(tooLong.json().detail, 'seconds_sleep must be a number of seconds from 0 to 0.05, fractions allowed');
+    assert.equal((await app.inject('/status/200?seconds_sleep=0.05')).statusCode, 200);
+  });
+
+  test('sleeps at least the requested time, fractions included', async (t) => {
+    const { app } = await buildTestApp(t);
+    const started = performance.now();
+    const res = await app.inject('/status/201?seconds_sleep=0.2');
+    assert.equal(res.statusCode, 201);
+    assert.ok(performance.now() - started >= 195, 'slept');
+  });
+
+  test('answers HEAD like GET, without a body', async (t) => {
+    const { app } = await buildTestApp(t);
+    const res = await app.inject({ method: 'HEAD', url: '/status/503' });
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.body, '');
+  });
+});
