@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# The service image: Node runs the TypeScript sources directly (type stripping), so there is no
+# build stage, only one that installs production dependencies. Multi-arch (amd64, arm64) via the
+# official Node image.
+ARG NODE_IMAGE=node:24.21.0-alpine3.22
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production \
+    PORT=8080 \
+    HOST=0.0.0.0
+WORKDIR /app
+COPY --from=deps --chown=root:root /app/node_modules ./node_modules
+COPY --chown=root:root package.json ./
+COPY --chown=root:root src ./src
+# The official image's unprivileged user; the files above stay root-owned and read-only to it.
+USER node
+EXPOSE 8080
+# No curl or wget needed: Node's own fetch probes liveness.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "src/server.ts"]

