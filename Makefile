@@ -5,7 +5,7 @@ COMPOSE ?= docker compose
 NODE_MAJOR := 24
 
 .DEFAULT_GOAL := help
-.PHONY: help dev test test-unit test-integration test-browser ci-test lint fmt typecheck up down health logs clean check-node
+.PHONY: help dev test test-unit test-integration test-stack test-browser ci-test lint fmt typecheck up down health logs clean check-node
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,6 +28,9 @@ test-unit: node_modules ## Run the unit tests only (fast, no network, no system 
 
 test-integration: node_modules ## Run the integration tests (real servers on port 0)
 	npm run test:integration
+
+test-stack: node_modules ## Run the stack tests (real Prometheus and Alertmanager, config contracts)
+	npm run test:stack
 
 test-browser: node_modules ## Run the browser tests (needs chromium)
 	npm run test:browser

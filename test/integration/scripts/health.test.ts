@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CHECKS } from '../../../scripts/health.ts';
+import { freePort } from '../../helpers/processes.ts';
 import { startServer } from '../../helpers/server-process.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../../scripts/health.ts', import.meta.url));
 
-/** A port nothing listens on: bound, noted, released. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 test('make health: a table of every service, exit 1 when any is down', async (t) => {
   const backend = await startServer(t);
-  const down = await closedPort();
+  const down = await freePort();
   const env: Record<string, string> = { ...process.env } as Record<string, string>;
   for (const { portVariable } of CHECKS) env[portVariable] = String(down);
   env.BACKEND_PORT = new URL(backend.url).port;

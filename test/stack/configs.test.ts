@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createLogger } from '../../src/telemetry/logger.ts';
+import { readRepoFile, readRepoYaml } from '../helpers/repo.ts';
+
+/**
+ * Loki, Alloy, Tempo and Grafana cannot run on this machine (no container engine): these
+ * tests hold their configurations to the stack's contracts instead, and check that every
+ * address one component uses is a service and port the others really expose. The compose
+ * end-to-end job in GitHub Actions runs them for real.
+ */
+
+interface Compose {
+  services: Record<string, { command?: string[]; volumes?: string[]; environment?: Record<string, string> }>;
+}
+interface Datasource {
+  uid: string;
+  type: string;
+  url: string;
+  jsonData?: Record<string, unknown>;
+}
+
+const compose = readRepoYaml<Compose>('compose.yaml');
+const loki = readRepoYaml<Record<string, Record<string, unknown>>>('observability/loki/loki.yaml');
+const tempo = readRepoYaml<Record<string, Record<string, unknown>>>('observability/tempo/tempo.yaml');
+const alloy = readRepoFile('observability/alloy/config.alloy');
+const datasources = readRepoYaml<{ datasources: Datasource[] }>(
+  'observability/grafana/provisioning/datasources/datasources.yaml',
+).datasources;
+const byUid = new Map(datasources.map((ds) => [ds.uid, ds]));
+
+/** The ports each compose service listens on inside the network, from its config or image default. */
+const LISTENS: Record<string, number[]> = {
+  backend: [8080],
+  prometheus: [9090],
+  alertmanager: [9093],
+  loki: [Number((loki.server as { http_listen_port: number }).http_listen_port)],
+  tempo: [Number((tempo.server as { http_listen_port: number }).http_listen_port), 4317, 4318],
+  alloy: [12345, 4317, 4318],
+  grafana: [3000],
+};
+
+/** Asserts `url` names a compose service on a port it listens on. */
+function assertReachable(url: string, what: string): void {
+  const { hostname, port } = new URL(url.includes('://') ? url : `tcp://${url}`);
+  assert.ok(compose.services[hostname], `${what}: ${hostname} is a compose service`);
+  assert.ok(LISTENS[hostname]?.includes(Number(port)), `${what}: ${hostname} listens on ${port}`);
+}
+
+/** The string value of `name = "…"` inside the Alloy block `header { … }`. */
+function alloyAttribute(header: string, name: string): string | undefined {
+  const start = alloy.indexOf(header);
+  assert.notEqual(start, -1, `config.alloy has ${header}`);
+  const block = alloy.slice(start, alloy.indexOf('\n}', start));
+  return new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(block)?.[1];
+}
+
+describe('Loki', () => {
+  test('TSDB schema v13 with a 24 h index: what retention needs', () => {
+    const [schema] = (loki.schema_config as { configs: Array<Record<string, unknown>> }).configs;
+    assert.equal(schema?.store, 'tsdb');
+    assert.equal(schema?.schema, 'v13');
+    assert.deepEqual((schema?.index as { period: string }).period, '24h');
+  });
+
+  test('7-day retention that the compactor really enforces', () => {
+    assert.equal(loki.limits_config?.retention_period, '168h');
+    assert.equal(loki.compactor?.retention_enabled, true, 'without it nothing is ever deleted');
+    assert.ok(loki.compactor?.delete_request_store, 'Loki 3 refuses retention without a delete request store');
+  });
+
+  test('the healthcheck uses the binary of the distroless image', () => {
+    const healthcheck = JSON.stringify((compose.services.loki as { healthcheck?: unknown }).healthcheck);
+    assert.match(healthcheck, /\/usr\/bin\/loki","-health"/);
+  });
+});
+
+describe('Tempo', () => {
+  test('OTLP receivers listen on every interface, gRPC where Alloy sends', () => {
+    const otlp = (tempo.distributor as { receivers: { otlp: { protocols: Record<string, { endpoint: string }> } } })
+      .receivers.otlp.protocols;
+    assert.equal(otlp.grpc?.endpoint, '0.0.0.0:4317');
+    assert.equal(otlp.http?.endpoint, '0.0.0.0:4318');
+    const exporter = alloyAttribute('otelcol.exporter.otlp "tempo"', 'endpoint');
+    assert.equal(exporter, 'tempo:4317');
+    assertReachable(exporter ?? '', 'Alloy → Tempo');
+  });
+
+  test('short demo retention and generated metrics sent to Prometheus with exemplars', () => {
+    const overrides = (tempo.overrides as { defaults: Record<string, Record<string, unknown>> }).defaults;
+    assert.match(String(overrides.compaction?.block_retention), /^\d+h$/);
+    assert.deepEqual(overrides.metrics_generator?.processors, ['service-graphs', 'span-metrics']);
+    assert.equal(overrides.metrics_generator?.trace_id_label_name, 'trace_id', 'the label Grafana links on');
+    const [remoteWrite] = (tempo.metrics_generator as { storage: { remote_write: Array<Record<string, unknown>> } })
+      .storage.remote_write;
+    assert.equal(remoteWrite?.url, 'http://prometheus:9090/api/v1/write');
+    assert.equal(remoteWrite?.send_exemplars, true);
+    assertReachable(String(remoteWrite?.url), 'Tempo → Prometheus');
+  });
+});
+
+describe('Alloy', () => {
+  test('listens beyond its own loopback, so Prometheus and the host reach it', () => {
+    assert.ok(compose.services.alloy?.command?.includes('--server.http.listen-addr=0.0.0.0:12345'));
+  });
+
+  test('collects the logs of the labelled containers, labelled by compose service, level parsed from JSON', () => {
+    assert.match(alloy, /values\s*=\s*\["observability-demo\.collect-logs=true"\]/);
+    assert.match(
+      alloy,
+      /source_labels\s*=\s*\["__meta_docker_container_label_com_docker_compose_service"\]\s*\n\s*target_label\s*=\s*"service_name"/,
+    );
+    assert.match(alloy, /stage\.json\s*\{\s*expressions\s*=\s*\{\s*level\s*=\s*"level",?\s*\}/);
+    assert.match(alloy, /stage\.labels\s*\{\s*values\s*=\s*\{\s*level\s*=\s*"",?\s*\}/);
+    assert.doesNotMatch(alloy, /trace_id\s*=\s*""/, 'trace_id stays in the line, never a label');
+    const push = alloyAttribute('loki.write "loki"', 'url');
+    assert.equal(push, 'http://loki:3100/loki/api/v1/push');
+    assertReachable(push ?? '', 'Alloy → Loki');
+  });
+
+  test('receives OTLP where the service sends it', () => {
+    assert.equal(alloyAttribute('otelcol.receiver.otlp "default"', 'endpoint'), '0.0.0.0:4317');
+    assert.match(alloy, /http\s*\{\s*endpoint\s*=\s*"0\.0\.0\.0:4318"/);
+    assertReachable(compose.services.backend?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT ?? '', 'service → Alloy');
+  });
+
+  test('container and host metrics reach Prometheus', () => {
+    assert.match(alloy, /prometheus\.exporter\.cadvisor "containers"/);
+    assert.match(alloy, /prometheus\.exporter\.unix "host"/);
+    const remoteWrite = alloyAttribute('prometheus.remote_write "prometheus"', 'url');
+    assertReachable(remoteWrite ?? '', 'Alloy → Prometheus');
+  });
+});
+
+describe('Grafana', () => {
+  test('datasources have the fixed UIDs the dashboards use, pointing at the stack', () => {
+    assert.deepEqual([...byUid.keys()].sort(), ['alertmanager', 'loki', 'prometheus', 'tempo']);
+    for (const ds of datasources) assertReachable(ds.url, `datasource ${ds.uid}`);
+  });
+
+  test('metrics → traces: exemplars with trace_id open Tempo', () => {
+    const destinations = byUid.get('prometheus')?.jsonData?.exemplarTraceIdDestinations as Array<
+      Record<string, string>
+    >;
+    assert.deepEqual(
+      destinations.map((d) => [d.name, d.datasourceUid]),
+      [['trace_id', 'tempo']],
+    );
+  });
+
+  test("logs → traces: the derived field finds the trace id in the service's own log line", () => {
+    const [field] = byUid.get('loki')?.jsonData?.derivedFields as Array<Record<string, string>>;
+    assert.equal(field?.datasourceUid, 'tempo');
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      service: 'backend',
+      destination: { write: (l) => void lines.push(l) },
+    });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    logger.info({ trace_id: traceId, span_id: '00f067aa0ba902b7' }, 'request completed');
+    const match = new RegExp(String(field?.matcherRegex)).exec(lines[0] ?? '');
+    assert.equal(match?.[1], traceId);
+  });
+
+  test('traces → logs: Tempo filters Loki by the label Alloy sets and by trace id', () => {
+    const toLogs = byUid.get('tempo')?.jsonData?.tracesToLogsV2 as {
+      datasourceUid: string;
+      tags: Array<{ key: string; value: string }>;
+      filterByTraceID: boolean;
+    };
+    assert.equal(toLogs.datasourceUid, 'loki');
+    assert.deepEqual(toLogs.tags, [{ key: 'service.name', value: 'service_name' }]);
+    assert.equal(toLogs.filterByTraceID, true);
+    assert.equal((byUid.get('tempo')?.jsonData?.serviceMap as { datasourceUid: string }).datasourceUid, 'prometheus');
+  });
+
+  test('dashboards are loaded from the folder compose mounts', () => {
+    const provider = readRepoYaml<{ providers: Array<{ options: { path: string } }> }>(
+      'observability/grafana/provisioning/dashboards/dashboards.yaml',
+    ).providers[0];
+    const mounts = compose.services.grafana?.volumes ?? [];
+    assert.ok(mounts.includes(`./observability/grafana/dashboards:${provider?.options.path}:ro`));
+  });
+});
+
+describe('Prometheus', () => {
+  test('every scrape and alerting target is a compose service on a port it listens on', () => {
+    const config = readRepoYaml<{
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+      alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
+    }>('observability/prometheus/prometheus.yml');
+    for (const job of config.scrape_configs) {
+      for (const target of job.static_configs.flatMap((c) => c.targets)) {
+        if (target.startsWith('localhost:')) continue; // Prometheus scraping itself
+        assertReachable(target, `job ${job.job_name}`);
+      }
+    }
+    for (const target of config.alerting.alertmanagers.flatMap((am) => am.static_configs.flatMap((c) => c.targets))) {
+      assertReachable(target, 'alerting');
+    }
+  });
+});

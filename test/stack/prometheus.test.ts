@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { stringify } from 'yaml';
+import { buildTestApp } from '../helpers/app.ts';
+import { pollUntil } from '../helpers/poll.ts';
+import { freePort, run, scratchDir, startProcess } from '../helpers/processes.ts';
+import { readRepoYaml, repoPath } from '../helpers/repo.ts';
+import { requireTool } from '../helpers/require-tool.ts';
+
+interface ScrapeConfig {
+  job_name: string;
+  scrape_interval?: string;
+  static_configs: Array<{ targets: string[] }>;
+}
+interface PrometheusConfig {
+  global: Record<string, unknown>;
+  rule_files?: string[];
+  alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
+  scrape_configs: ScrapeConfig[];
+}
+interface Compose {
+  services: Record<string, { command?: string[] }>;
+}
+
+const PROMETHEUS_YML = 'observability/prometheus/prometheus.yml';
+const ALERTMANAGER_YML = 'observability/alertmanager/alertmanager.yml';
+
+/** The compose command line for Prometheus, with paths and address moved to the test's. */
+function composeFlags(configFile: string, dataDir: string, port: number): string[] {
+  const command = readRepoYaml<Compose>('compose.yaml').services.prometheus?.command ?? [];
+  const moved = ['--config.file=', '--storage.tsdb.path=', '--web.listen-address='];
+  return [
+    ...command.filter((flag) => !moved.some((prefix) => flag.startsWith(prefix))),
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ];
+}
+
+/** The repository's prometheus.yml with only the backend job, pointed at the test's own service and Alertmanager. */
+function testConfig(backend: string, alertmanager: string): PrometheusConfig {
+  const config = readRepoYaml<PrometheusConfig>(PROMETHEUS_YML);
+  const backendJob = config.scrape_configs.find((job) => job.job_name === 'backend');
+  assert.ok(backendJob, 'prometheus.yml has a backend job');
+  return {
+    ...config,
+    rule_files: (config.rule_files ?? []).map((pattern) => join(repoPath('observability/prometheus'), pattern)),
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanager] }] }] },
+    scrape_configs: [{ ...backendJob, static_configs: [{ targets: [backend] }] }],
+  };
+}
+
+async function query(prometheus: string, promql: string) {
+  const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  const body = (await res.json()) as {
+    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
+  return body.data.result;
+}
+
+describe('Prometheus with the repository configuration', () => {
+  test('promtool accepts prometheus.yml and amtool accepts alertmanager.yml', async (t) => {
+    const promtool = requireTool(t, 'promtool', 'apt-get install prometheus');
+    const amtool = requireTool(t, 'amtool', 'apt-get install prometheus-alertmanager');
+    if (promtool === undefined || amtool === undefined) return;
+    const prometheus = await run(promtool, ['check', 'config', repoPath(PROMETHEUS_YML)]);
+    assert.equal(prometheus.code, 0, prometheus.output);
+    const alertmanager = await run(amtool, ['check-config', repoPath(ALERTMANAGER_YML)]);
+    assert.equal(alertmanager.code, 0, alertmanager.output);
+  });
+
+  test('scrapes the service every 3 s and counts exactly the requests sent', async (t) => {
+    const prometheusBinary = requireTool(t, 'prometheus', 'apt-get install prometheus');
+    const alertmanagerBinary = requireTool(t, 'prometheus-alertmanager', 'apt-get install prometheus-alertmanager');
+    if (prometheusBinary === undefined || alertmanagerBinary === undefined) return;
+
+    const backendJob = readRepoYaml<PrometheusConfig>(PROMETHEUS_YML).scrape_configs.find(
+      (j) => j.job_name === 'backend',
+    );
+    assert.equal(backendJob?.scrape_interval, '3s', 'the seed scraped every 3 s');
+    assert.deepEqual(backendJob?.static_configs, [{ targets: ['backend:8080'] }]);
+
+    const { app } = await buildTestApp(t);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const service = `127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+    const dir = scratchDir(t, 'stack-prometheus-');
+    const alertmanagerPort = await freePort();
+    await startProcess(
+      t,
+      alertmanagerBinary,
+      [
+        `--config.file=${repoPath(ALERTMANAGER_YML)}`,
+        `--storage.path=${join(dir, 'alertmanager')}`,
+        `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
+        '--cluster.listen-address=',
+      ],
+      `http://127.0.0.1:${alertmanagerPort}/-/ready`,
+    );
+
+    const configFile = join(dir, 'prometheus.yml');
+    writeFileSync(configFile, stringify(testConfig(service, `127.0.0.1:${alertmanagerPort}`)));
+    const prometheusPort = await freePort();
+    const prometheus = `http://127.0.0.1:${prometheusPort}`;
+    await startProcess(
+      t,
+      prometheusBinary,
+      composeFlags(configFile, join(dir, 'data'), prometheusPort),
+      `${prometheus}/-/ready`,
+    );
+
+    await pollUntil(
+      () => query(prometheus, 'up{job="backend"}'),
+      (result) => result[0]?.value[1] === '1',
+      { what: 'the backend target to be up', deadlineMs: 20_000 },
+    );
+
+    const mix: Array<[string, number, string, string]> = [
+      ['/', 20, '/', '200'],
+      ['/status/400', 5, '/status/{status_code}', '400'],
+      ['/status/409', 3, '/status/{status_code}', '409'],
+      ['/status/500', 7, '/status/{status_code}', '500'],
+      ['/status/200?seconds_sleep=0.05', 4, '/status/{status_code}', '200'],
+      ['/no/such/page', 2, 'unmatched', '404'],
+    ];
+    for (const [path, times] of mix) {
+      await Promise.all(Array.from({ length: times }, () => fetch(`http://${service}${path}`).then((r) => r.text())));
+    }
+    const expected = new Map<string, number>();
+    for (const [, times, route, status] of mix) {
+      expected.set(`${route} ${status}`, (expected.get(`${route} ${status}`) ?? 0) + times);
+    }
+
+    const counted = await pollUntil(
+      async () => {
+        const result = await query(
+          prometheus,
+          'sum by (http_route, http_response_status_code) (http_server_request_duration_seconds_count{job="backend"})',
+        );
+        return new Map(
+          result.map((s) => [`${s.metric.http_route} ${s.metric.http_response_status_code}`, Number(s.value[1])]),
+        );
+      },
+      (got) => [...expected].every(([key, value]) => got.get(key) === value),
+      { what: 'Prometheus to count every request', deadlineMs: 30_000 },
+    );
+    assert.deepEqual(counted, expected, 'exactly what was sent, nothing else');
+
+    const alertmanagers = (await (await fetch(`${prometheus}/api/v1/alertmanagers`)).json()) as {
+      data: { activeAlertmanagers: Array<{ url: string }> };
+    };
+    assert.deepEqual(
+      alertmanagers.data.activeAlertmanagers.map((am) => am.url),
+      [`http://127.0.0.1:${alertmanagerPort}/api/v2/alerts`],
+    );
+  });
+});
