@@ -1,65 +1,20 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { stringify } from 'yaml';
 import { buildTestApp } from '../helpers/app.ts';
 import { pollUntil } from '../helpers/poll.ts';
-import { freePort, run, scratchDir, startProcess } from '../helpers/processes.ts';
+import { run, scratchDir } from '../helpers/processes.ts';
 import { readRepoYaml, repoPath } from '../helpers/repo.ts';
 import { requireTool } from '../helpers/require-tool.ts';
-
-interface ScrapeConfig {
-  job_name: string;
-  scrape_interval?: string;
-  static_configs: Array<{ targets: string[] }>;
-}
-interface PrometheusConfig {
-  global: Record<string, unknown>;
-  rule_files?: string[];
-  alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
-  scrape_configs: ScrapeConfig[];
-}
-interface Compose {
-  services: Record<string, { command?: string[] }>;
-}
-
-const PROMETHEUS_YML = 'observability/prometheus/prometheus.yml';
-const ALERTMANAGER_YML = 'observability/alertmanager/alertmanager.yml';
-
-/** The compose command line for Prometheus, with paths and address moved to the test's. */
-function composeFlags(configFile: string, dataDir: string, port: number): string[] {
-  const command = readRepoYaml<Compose>('compose.yaml').services.prometheus?.command ?? [];
-  const moved = ['--config.file=', '--storage.tsdb.path=', '--web.listen-address='];
-  return [
-    ...command.filter((flag) => !moved.some((prefix) => flag.startsWith(prefix))),
-    `--config.file=${configFile}`,
-    `--storage.tsdb.path=${dataDir}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-  ];
-}
-
-/** The repository's prometheus.yml with only the backend job, pointed at the test's own service and Alertmanager. */
-function testConfig(backend: string, alertmanager: string): PrometheusConfig {
-  const config = readRepoYaml<PrometheusConfig>(PROMETHEUS_YML);
-  const backendJob = config.scrape_configs.find((job) => job.job_name === 'backend');
-  assert.ok(backendJob, 'prometheus.yml has a backend job');
-  return {
-    ...config,
-    rule_files: (config.rule_files ?? []).map((pattern) => join(repoPath('observability/prometheus'), pattern)),
-    alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanager] }] }] },
-    scrape_configs: [{ ...backendJob, static_configs: [{ targets: [backend] }] }],
-  };
-}
-
-async function query(prometheus: string, promql: string) {
-  const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`);
-  const body = (await res.json()) as {
-    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-  };
-  return body.data.result;
-}
+import {
+  ALERTMANAGER_YML,
+  backendOnlyConfig,
+  PROMETHEUS_YML,
+  type PrometheusConfig,
+  query,
+  startAlertmanager,
+  startPrometheus,
+} from '../helpers/stack.ts';
 
 describe('Prometheus with the repository configuration', () => {
   test('promtool accepts prometheus.yml and amtool accepts alertmanager.yml', async (t) => {
@@ -88,28 +43,12 @@ describe('Prometheus with the repository configuration', () => {
     const service = `127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
     const dir = scratchDir(t, 'stack-prometheus-');
-    const alertmanagerPort = await freePort();
-    await startProcess(
-      t,
-      alertmanagerBinary,
-      [
-        `--config.file=${repoPath(ALERTMANAGER_YML)}`,
-        `--storage.path=${join(dir, 'alertmanager')}`,
-        `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
-        '--cluster.listen-address=',
-      ],
-      `http://127.0.0.1:${alertmanagerPort}/-/ready`,
-    );
-
-    const configFile = join(dir, 'prometheus.yml');
-    writeFileSync(configFile, stringify(testConfig(service, `127.0.0.1:${alertmanagerPort}`)));
-    const prometheusPort = await freePort();
-    const prometheus = `http://127.0.0.1:${prometheusPort}`;
-    await startProcess(
+    const alertmanager = await startAlertmanager(t, alertmanagerBinary, dir);
+    const prometheus = await startPrometheus(
       t,
       prometheusBinary,
-      composeFlags(configFile, join(dir, 'data'), prometheusPort),
-      `${prometheus}/-/ready`,
+      dir,
+      backendOnlyConfig(service, alertmanager.address),
     );
 
     await pollUntil(
@@ -154,7 +93,7 @@ describe('Prometheus with the repository configuration', () => {
     };
     assert.deepEqual(
       alertmanagers.data.activeAlertmanagers.map((am) => am.url),
-      [`http://127.0.0.1:${alertmanagerPort}/api/v2/alerts`],
+      [`${alertmanager.url}/api/v2/alerts`],
     );
   });
 });
