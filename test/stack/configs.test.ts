@@ -60,7 +60,7 @@ describe('Loki', () => {
     const [schema] = (loki.schema_config as { configs: Array<Record<string, unknown>> }).configs;
     assert.equal(schema?.store, 'tsdb');
     assert.equal(schema?.schema, 'v13');
-    assert.deepEqual((schema?.index as { period: string }).period, '24h');
+    assert.deepEqual((schema?.index as { period?: string } | undefined)?.period, '24h');
   });
 
   test('7-day retention that the compactor really enforces', () => {
@@ -149,7 +149,7 @@ describe('Grafana', () => {
   });
 
   test("logs → traces: the derived field finds the trace id in the service's own log line", () => {
-    const [field] = byUid.get('loki')?.jsonData?.derivedFields as Array<Record<string, string>>;
+    const [field] = (byUid.get('loki')?.jsonData?.derivedFields ?? []) as Array<Record<string, string>>;
     assert.equal(field?.datasourceUid, 'tempo');
     const lines: string[] = [];
     const logger = createLogger({
@@ -172,7 +172,10 @@ describe('Grafana', () => {
     assert.equal(toLogs.datasourceUid, 'loki');
     assert.deepEqual(toLogs.tags, [{ key: 'service.name', value: 'service_name' }]);
     assert.equal(toLogs.filterByTraceID, true);
-    assert.equal((byUid.get('tempo')?.jsonData?.serviceMap as { datasourceUid: string }).datasourceUid, 'prometheus');
+    assert.equal(
+      (byUid.get('tempo')?.jsonData?.serviceMap as { datasourceUid?: string } | undefined)?.datasourceUid,
+      'prometheus',
+    );
   });
 
   test('dashboards are loaded from the folder compose mounts', () => {
