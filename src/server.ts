@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './telemetry/logger.ts';
+import { shutdownTracing } from './telemetry/tracing.ts';
 
 /** The only file that listens or handles signals. */
 const MS_PER_SECOND = 1000;
@@ -37,14 +38,22 @@ function shutdown(signal: NodeJS.Signals): void {
   }
   shuttingDown = true;
   const graceMs = config.SHUTDOWN_GRACE_SECONDS * MS_PER_SECOND;
+  const graceEnd = performance.now() + graceMs;
   logger.info({ signal, grace_seconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutting down: draining in-flight requests');
   const deadline = setTimeout(() => {
     logger.error('grace period over, exiting with requests still in flight');
     exitNow(EXIT_FAILURE);
   }, graceMs);
   app.close().then(
-    () => {
+    async () => {
       clearTimeout(deadline);
+      // The last requests' spans are still batched: send them in what is left of the grace period.
+      try {
+        const flushed = await shutdownTracing(graceEnd - performance.now());
+        if (!flushed) logger.warn('grace period over before the last spans were exported');
+      } catch (error) {
+        logger.warn({ err: error }, 'could not export the last spans');
+      }
       logger.info('shut down cleanly');
       exitNow(EXIT_OK);
     },

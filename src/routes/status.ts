@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter, pathOf, sendProblem } from '../plugins/problems.ts';
 import { ProblemResponse, problem } from '../schemas/problem.ts';
+import { tracer } from '../telemetry/tracing.ts';
 
 const MS_PER_SECOND = 1000;
 const FIRST_ERROR_STATUS = 400;
@@ -65,11 +66,17 @@ export const statusRoutes: FastifyPluginCallbackTypebox<{ maxSleepSeconds: numbe
       if (seconds > maxSleepSeconds)
         return sendProblem(reply, invalidParameter(request, 'querystring', 'seconds_sleep'));
       if (seconds > 0) {
-        try {
-          await sleep(seconds * MS_PER_SECOND, undefined, { signal: request.signal });
-        } catch {
-          // The client went away; the answer below reaches no one but still closes the books.
-        }
+        // Its own span, so a trace shows where a slow answer spent its time.
+        await tracer.startActiveSpan('sleep', { attributes: { 'sleep.seconds': seconds } }, async (span) => {
+          try {
+            await sleep(seconds * MS_PER_SECOND, undefined, { signal: request.signal });
+          } catch {
+            // The client went away; the answer below reaches no one but still closes the books.
+            span.setAttribute('sleep.interrupted', true);
+          } finally {
+            span.end();
+          }
+        });
       }
       if (statusCode >= FIRST_ERROR_STATUS) {
         return sendProblem(reply, problem(statusCode, `Status ${statusCode} was requested`, pathOf(request)));

@@ -1,7 +1,9 @@
+import { TraceFlags } from '@opentelemetry/api';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { methodLabel, routeTemplate, UNMATCHED_ROUTE } from './http-labels.ts';
 import type { HttpMetrics } from './metrics.ts';
+import { activeSpanContext } from './tracing.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,12 +32,23 @@ function accessLogLevel(statusCode: number): 'info' | 'warn' | 'error' {
   return 'info';
 }
 
+/**
+ * The exemplar linking this observation to its trace: only for a sampled trace, one a trace
+ * store will hold. The active span is the request's HTTP server span here, in `onResponse`
+ * and `onRequestAbort` alike. Nothing is allocated when tracing is off.
+ */
+function exemplarLabels(): { trace_id: string } | undefined {
+  const spanContext = activeSpanContext();
+  if (spanContext === undefined || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
+  return { trace_id: spanContext.traceId };
+}
+
 function pathOf(url: string): string {
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
 }
 
-/** Metrics and the one access line per request, from the same two hooks. */
+/** Metrics and the one access line per request, from the same two hooks; both carry the trace when there is one. */
 const httpTelemetry: FastifyPluginCallback<HttpTelemetryOptions> = (app, { metrics }, done) => {
   app.addHook('onRoute', (route) => {
     route.config = { ...route.config, httpRoute: routeTemplate(route.url) };
@@ -66,6 +79,7 @@ const httpTelemetry: FastifyPluginCallback<HttpTelemetryOptions> = (app, { metri
     metrics.requestDuration.observe({
       labels: { ...labels, http_response_status_code: statusCode },
       value: durationMs / MS_PER_SECOND,
+      exemplarLabels: exemplarLabels(),
     });
     request.log[accessLogLevel(statusCode)](
       {

@@ -28,9 +28,24 @@ export class ServerExitedError extends Error {
   }
 }
 
-/** Runs `src/server.ts` exactly as `npm start` does, on a free port, and reads its JSON log lines. */
-export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER], {
+export interface StartOptions {
+  /** Node options before the script, e.g. `['--import', INSTRUMENTATION]` as `npm start` passes. */
+  nodeArgs?: string[];
+}
+
+/** The `--import` entry `npm start` loads before the server (tracing, when an OTLP endpoint is set). */
+export const INSTRUMENTATION = fileURLToPath(new URL('../../src/telemetry/instrumentation.ts', import.meta.url));
+
+/**
+ * Runs `src/server.ts` on a free port, as `npm start` does when given `nodeArgs: ['--import', INSTRUMENTATION]`,
+ * and reads its JSON log lines. An `env` value of `undefined` removes that variable.
+ */
+export async function startServer(
+  t: TestContext,
+  env: Record<string, string | undefined> = {},
+  { nodeArgs = [] }: StartOptions = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, SERVER], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
