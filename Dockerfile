@@ -24,4 +24,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 STOPSIGNAL SIGTERM
-CMD ["node", "src/server.ts"]
+# As `npm start`: the --import entry starts tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+CMD ["node", "--import", "./src/telemetry/instrumentation.ts", "src/server.ts"]
