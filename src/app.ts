@@ -7,10 +7,12 @@ import type { Config } from './config.ts';
 import drain from './plugins/drain.ts';
 import openapi from './plugins/openapi.ts';
 import problems, { frameworkErrorHandler } from './plugins/problems.ts';
+import securityHeaders, { withSecurityHeaders } from './plugins/security-headers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { rootRoutes } from './routes/root.ts';
 import { statusRoutes } from './routes/status.ts';
+import { serverLimits } from './server-limits.ts';
 import httpTelemetry from './telemetry/http-telemetry.ts';
 import { createHttpMetrics } from './telemetry/metrics.ts';
 
@@ -35,12 +37,14 @@ export async function buildApp({ config, logger }: AppOptions) {
     // Requests still arriving on open connections while draining are served, with Connection: close.
     return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    frameworkErrors: frameworkErrorHandler,
+    frameworkErrors: withSecurityHeaders(frameworkErrorHandler),
+    ...serverLimits({ maxSleepSeconds: config.MAX_SLEEP_SECONDS }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = createHttpMetrics({ maxSleepSeconds: config.MAX_SLEEP_SECONDS });
 
   await app.register(httpTelemetry, { metrics });
+  await app.register(securityHeaders);
   await app.register(drain);
   await app.register(problems);
   await app.register(openapi, { serviceName: config.SERVICE_NAME, version: packageJson.version });

@@ -1,0 +1,79 @@
+import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+/**
+ * Nothing this service answers is meant to be framed, sniffed or to load anything remote:
+ * JSON and metrics need no resources at all, the /docs page only its own script and styles.
+ */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** Scalar's page: its script and styles are served by this process; inline ones start it. */
+const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/** Set on every answer, including errors, 404s and the ones written before routing. */
+export const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+} as const;
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/;
+const HTML_TYPE = /^text\/html\b/;
+/** Characters that could start markup if a JSON body were ever read as HTML; `\uXXXX` keeps the JSON equal. */
+const MARKUP = /[<>&]/g;
+const MARKUP_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
+
+/** The same JSON value, with no `<`, `>` or `&` left in its text. */
+export function escapeJsonMarkup(json: string): string {
+  return json.replace(MARKUP, (char) => MARKUP_ESCAPES[char] ?? char);
+}
+
+function setSecurityHeaders(reply: FastifyReply, contentType: string): void {
+  reply.headers(SECURITY_HEADERS);
+  reply.header('content-security-policy', HTML_TYPE.test(contentType) ? PAGE_CSP : API_CSP);
+}
+
+type FrameworkErrorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void;
+
+/**
+ * Errors Fastify answers before routing (a URL that cannot be decoded) skip every hook, this
+ * plugin's too: the wrapped handler's reply gets the same headers and escaping.
+ */
+export function withSecurityHeaders(handler: FrameworkErrorHandler): FrameworkErrorHandler {
+  return (error, request, reply) => {
+    setSecurityHeaders(reply, '');
+    reply.serializer((body) => escapeJsonMarkup(JSON.stringify(body)));
+    handler(error, request, reply);
+  };
+}
+
+/**
+ * Security headers and a content policy on every response, and JSON bodies that never carry
+ * the request's markup back (a path of `/<script>` comes back as `\u003cscript\u003e`).
+ * No HSTS: the service speaks plain HTTP; the TLS terminator in front of it sets that.
+ */
+const securityHeaders: FastifyPluginCallback = (app, _options, done) => {
+  app.addHook('onSend', (_request, reply, payload, next) => {
+    const contentType = String(reply.getHeader('content-type') ?? '');
+    setSecurityHeaders(reply, contentType);
+    if (typeof payload === 'string' && JSON_TYPE.test(contentType)) {
+      next(null, escapeJsonMarkup(payload));
+      return;
+    }
+    next(null, payload);
+  });
+  done();
+};
+
+export default fp(securityHeaders, { name: 'security-headers' });

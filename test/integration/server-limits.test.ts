@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { type AddressInfo, connect } from 'node:net';
+import { describe, test } from 'node:test';
+import { SECURITY_HEADERS } from '../../src/plugins/security-headers.ts';
+import { BODY_LIMIT_BYTES, MAX_HEADER_BYTES } from '../../src/server-limits.ts';
+import { buildTestApp } from '../helpers/app.ts';
+
+const MS_PER_SECOND = 1000;
+
+async function listen(t: Parameters<typeof buildTestApp>[0], config: Parameters<typeof buildTestApp>[1] = {}) {
+  const built = await buildTestApp(t, config);
+  await built.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = built.app.server.address() as AddressInfo;
+  return { ...built, port, url: `http://127.0.0.1:${port}` };
+}
+
+/** Writes `raw` on a fresh connection and returns everything received until the server closes it. */
+async function exchange(port: number, raw: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  let received = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => {
+    received += chunk;
+  });
+  socket.on('error', () => {});
+  socket.write(raw);
+  await once(socket, 'close');
+  return received;
+}
+
+function parseResponse(raw: string) {
+  const [head = '', body = ''] = raw.split('\r\n\r\n');
+  const [statusLine = '', ...headerLines] = head.split('\r\n');
+  const headers = Object.fromEntries(
+    headerLines.map((line) => [
+      line.slice(0, line.indexOf(':')).toLowerCase(),
+      line.slice(line.indexOf(':') + 1).trim(),
+    ]),
+  );
+  return { status: Number(statusLine.split(' ')[1]), headers, body };
+}
+
+describe('server limits', () => {
+  test('a header block over the limit gets a 431 problem, and the server keeps serving', async (t) => {
+    const { port, url, logs } = await listen(t);
+    const oversized = 'a'.repeat(MAX_HEADER_BYTES + 1);
+    const res = parseResponse(await exchange(port, `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${oversized}\r\n\r\n`));
+    assert.equal(res.status, 431);
+    assert.equal(res.headers['content-type'], 'application/problem+json');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) assert.equal(res.headers[name], value, name);
+    assert.deepEqual(JSON.parse(res.body), {
+      type: 'about:blank',
+      title: 'Request Header Fields Too Large',
+      status: 431,
+      detail: `The request headers exceed ${MAX_HEADER_BYTES} bytes`,
+    });
+    const line = logs.find((l) => l.msg === 'request rejected by the HTTP parser');
+    assert.equal(line?.level, 'warn');
+    assert.equal((await fetch(`${url}/`)).status, 200);
+  });
+
+  test('bytes that are not HTTP get a 400 problem, and the server keeps serving', async (t) => {
+    const { port, url } = await listen(t);
+    const res = parseResponse(await exchange(port, 'NOT HTTP AT ALL\r\n\r\n'));
+    assert.equal(res.status, 400);
+    assert.equal(JSON.parse(res.body).detail, 'The request could not be parsed as HTTP');
+    assert.equal((await fetch(`${url}/`)).status, 200);
+  });
+
+  test('a body over the limit gets a 413 problem; one under it is not refused for its size', async (t) => {
+    const { url } = await listen(t);
+    for (const { size, status } of [
+      { size: BODY_LIMIT_BYTES + 1, status: 413 },
+      { size: BODY_LIMIT_BYTES, status: 404 },
+    ]) {
+      const res = await fetch(`${url}/`, {
+        method: 'POST',
+        body: 'x'.repeat(size),
+        headers: { 'content-type': 'text/plain' },
+      });
+      assert.equal(res.status, status, `${size} bytes`);
+      assert.match(String(res.headers.get('content-type')), /^application\/problem\+json/);
+      assert.equal((await res.json()).status, status);
+    }
+    assert.equal((await fetch(`${url}/`)).status, 200);
+  });
+
+  test('no timeout ends the longest allowed sleep', async (t) => {
+    const maxSleepSeconds = 1;
+    const { app, url } = await listen(t, { MAX_SLEEP_SECONDS: maxSleepSeconds });
+    // The idle-socket timeout is the one a sleeping request meets: nothing moves while it sleeps.
+    assert.ok(app.server.timeout > maxSleepSeconds * MS_PER_SECOND, `socket timeout ${app.server.timeout}`);
+    assert.ok(
+      app.server.requestTimeout > maxSleepSeconds * MS_PER_SECOND,
+      `request timeout ${app.server.requestTimeout}`,
+    );
+    assert.ok(app.server.headersTimeout > 0 && app.server.headersTimeout <= app.server.requestTimeout);
+    const res = await fetch(`${url}/status/200?seconds_sleep=${maxSleepSeconds}`);
+    assert.equal(res.status, 200);
+  });
+});
