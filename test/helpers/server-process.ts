@@ -49,7 +49,8 @@ export async function startServer(
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal })) as ServerProcess['exited'];
+  // 'close', not 'exit': it comes after stdout has ended, so every log line has been read by then.
+  const exited = once(child, 'close').then(([code, signal]) => ({ code, signal })) as ServerProcess['exited'];
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
