@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Summary } from '../../../traffic/summary.ts';
+import { parseExposition, type Sample } from '../../helpers/exposition.ts';
+import { pollUntil } from '../../helpers/poll.ts';
+import { freePort } from '../../helpers/processes.ts';
+import { startServer } from '../../helpers/server-process.ts';
+import { type CliResult, runCli, startCli } from '../../helpers/traffic-cli.ts';
+
+const REQUEST_COUNT = 'http_server_request_duration_seconds_count';
+const ACTIVE = 'http_server_active_requests';
+const STACK_LINE = /^\s+at /m;
+
+async function scrape(service: string): Promise<Sample[]> {
+  return parseExposition(await (await fetch(`${service}/metrics`)).text());
+}
+
+/** The service's own request counters, as "route status" → count. */
+function countsByRouteAndStatus(samples: Sample[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { name, labels, value } of samples) {
+    if (name !== REQUEST_COUNT || value === 0) continue;
+    const key = `${labels.http_route} ${labels.http_response_status_code}`;
+    counts[key] = (counts[key] ?? 0) + value;
+  }
+  return counts;
+}
+
+function summaryOf(result: CliResult): Summary {
+  assert.doesNotMatch(result.stderr, STACK_LINE);
+  return JSON.parse(result.stdout) as Summary;
+}
+
+describe('traffic CLI against the real service', () => {
+  test("the scaled seed scenario: every request accounted for, and equal to the service's own counters", async (t) => {
+    const service = await startServer(t);
+    const result = await runCli(t, ['--url', service.url, '--scale', '0.01', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const summary = summaryOf(result);
+
+    assert.equal(summary.interrupted, false);
+    assert.deepEqual(
+      summary.streams.map((s) => [s.path, s.concurrency, s.sent, s.statuses, s.errors, s.aborted]),
+      [
+        ['/', 5, 200, { 200: 200 }, 0, 0],
+        ['/status/400', 5, 20, { 400: 20 }, 0, 0],
+        ['/status/409', 5, 30, { 409: 30 }, 0, 0],
+        ['/status/500', 5, 50, { 500: 50 }, 0, 0],
+        ['/status/200?seconds_sleep=1', 50, 50, { 200: 50 }, 0, 0],
+        ['/status/200?seconds_sleep=2', 50, 20, { 200: 20 }, 0, 0],
+      ],
+    );
+    assert.deepEqual(summary.totals.statuses, { 200: 270, 400: 20, 409: 30, 500: 50 });
+    assert.equal(summary.totals.sent, 370);
+    assert.equal(summary.totals.errors, 0);
+    const sleeps = summary.streams.filter((s) => s.path.includes('seconds_sleep'));
+    assert.ok(
+      sleeps.every((s) => s.latencyMs.p50 >= 1000),
+      'sleeping requests took at least their sleep',
+    );
+
+    const expected: Record<string, number> = {};
+    for (const stream of summary.streams) {
+      for (const [status, n] of Object.entries(stream.statuses)) {
+        expected[`${stream.route} ${status}`] = (expected[`${stream.route} ${status}`] ?? 0) + n;
+      }
+    }
+    // The service counts a request once its answer is written: a moment after the client has it.
+    const counted = await pollUntil(
+      async () => countsByRouteAndStatus(await scrape(service.url)),
+      (counts) => JSON.stringify(counts) === JSON.stringify(expected),
+      { what: 'the service to count every request' },
+    ).catch(async () => countsByRouteAndStatus(await scrape(service.url)));
+    assert.deepEqual(counted, expected);
+  });
+
+  test('the table: a row per stream and a total, progress on stderr as plain lines', async (t) => {
+    const service = await startServer(t);
+    const result = await runCli(t, ['--url', service.url, '--scenario', 'smoke']);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.match(
+      lines[0] ?? '',
+      /^STREAM\s+LOAD\s+SENT\s+200\s+400\s+409\s+500\s+ERRORS\s+REQ\/S\s+P50 MS\s+P95 MS\s+P99 MS$/,
+    );
+    assert.match(lines.at(-1) ?? '', /^total\s+315\s+215\s+20\s+30\s+50\s+0\s/);
+    assert.ok(!result.stderr.includes('\x1b['), 'no cursor movement when stderr is not a terminal');
+    assert.match(result.stderr, /^\[\d+\.\ds\] \/status\/200\?seconds_sleep=2 +\[#{20}\] +5\/5 100% .* done$/m);
+  });
+
+  test('Ctrl-C mid-run: stops at once, prints the partial summary, exits 130, leaves nothing in flight', async (t) => {
+    const service = await startServer(t);
+    const cli = startCli(t, ['--url', service.url, '--json']);
+    await pollUntil(
+      async () => countsByRouteAndStatus(await scrape(service.url))['/ 200'] ?? 0,
+      (answered) => answered >= 500,
+      { what: 'the run to be under way' },
+    );
+    cli.child.kill('SIGINT');
+    const result = await cli.exited;
+
+    assert.equal(result.code, 130, result.stderr);
+    const summary = summaryOf(result);
+    assert.equal(summary.interrupted, true);
+    assert.ok(summary.totals.sent > 0 && summary.totals.sent < 37_000, String(summary.totals.sent));
+    assert.ok(summary.totals.aborted > 0, 'sleeping requests were in flight');
+    assert.equal(summary.totals.errors, 0, 'abandoned requests are not errors');
+    assert.match(result.stderr, /stopped$/m);
+    // Every connection was closed: the service is not left holding sleeping requests.
+    await pollUntil(
+      async () => (await scrape(service.url)).filter((s) => s.name === ACTIVE).reduce((sum, s) => sum + s.value, 0),
+      (active) => active === 0,
+      { what: 'no request left active in the service' },
+    );
+  });
+
+  test('an unreachable URL: one clear line and exit 1, at once', async (t) => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const result = await runCli(t, ['--url', url]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr,
+      `traffic: cannot reach the service at ${url}: ECONNREFUSED (is the stack up? try "make up")\n`,
+    );
+  });
+
+  test('--verify with Prometheus unreachable fails before sending anything', async (t) => {
+    const service = await startServer(t);
+    const prometheus = `http://127.0.0.1:${await freePort()}`;
+    const result = await runCli(t, ['--url', service.url, '--verify', '--prometheus', prometheus]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      new RegExp(`^traffic: --verify: cannot query Prometheus at ${prometheus}: ECONNREFUSED$`, 'm'),
+    );
+    assert.deepEqual(countsByRouteAndStatus(await scrape(service.url)), {});
+  });
+
+  test('--help prints the usage on stdout and exits 0', async (t) => {
+    const result = await runCli(t, ['--help']);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^Usage: npm run traffic -- \[options\]/);
+    assert.match(result.stdout, /--scenario NAME/);
+  });
+
+  for (const [args, message] of [
+    [['--nope'], 'unknown flag --nope'],
+    [['--scenario', 'nope'], 'unknown scenario "nope": choose seed, smoke, steady'],
+    [['--scale', 'lots'], '--scale must be a number above 0, at most 1000 (got "lots")'],
+    [['--duration', '10s'], '--duration and --rate apply to --scenario steady only'],
+    [
+      ['--url', 'ftp://example.com'],
+      '--url must be an http:// URL such as http://localhost:8080 (got "ftp://example.com")',
+    ],
+  ] as const) {
+    test(`bad flags (${args.join(' ')}): one line, the usage, exit 2, no stack trace`, async (t) => {
+      const result = await runCli(t, [...args]);
+      assert.equal(result.code, 2);
+      assert.equal(result.stdout, '');
+      const [first, blank, usage] = result.stderr.split('\n');
+      assert.equal(first, `traffic: ${message}`);
+      assert.equal(blank, '');
+      assert.match(usage ?? '', /^Usage: /);
+      assert.doesNotMatch(result.stderr, STACK_LINE);
+    });
+  }
+});

@@ -1,0 +1,152 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  countKey,
+  lastScrape,
+  NotScrapedError,
+  PrometheusError,
+  REQUEST_COUNT,
+  requestCounts,
+  SERVICE_JOB,
+} from './prometheus.ts';
+import type { Summary } from './summary.ts';
+
+/** How long to wait for Prometheus's next scrape of the service: many intervals of the repository's 3 s. */
+export const SCRAPE_DEADLINE_MS = 30_000;
+const POLL_INTERVAL_MS = 500;
+/** A scrape can begin just before the last answers are counted: one more is waited for before a mismatch stands. */
+const SCRAPES_AFTER_RUN = 2;
+
+export interface CountRow {
+  route: string;
+  status: string;
+  sent: number;
+  /** The increase Prometheus saw over the run. */
+  counted: number;
+}
+
+export interface Verification {
+  prometheus: string;
+  job: string;
+  passed: boolean;
+  rows: CountRow[];
+}
+
+export interface Baseline {
+  scrapedAt: number;
+  counts: Map<string, number>;
+}
+
+/** What the service should have counted: every answer received, by the route it was sent to and its status. */
+export function expectedCounts(summary: Summary): Map<string, number> {
+  const expected = new Map<string, number>();
+  for (const stream of summary.streams) {
+    for (const [status, n] of Object.entries(stream.statuses)) {
+      const key = countKey(stream.route, status);
+      expected.set(key, (expected.get(key) ?? 0) + n);
+    }
+  }
+  return expected;
+}
+
+/** A row for every route and status that was sent or that Prometheus saw increase; sorted. */
+export function compareCounts(
+  expected: Map<string, number>,
+  before: Map<string, number>,
+  after: Map<string, number>,
+): CountRow[] {
+  const keys = new Set([...expected.keys(), ...after.keys()]);
+  const rows: CountRow[] = [];
+  for (const key of keys) {
+    const sent = expected.get(key) ?? 0;
+    const counted = (after.get(key) ?? 0) - (before.get(key) ?? 0);
+    if (sent === 0 && counted === 0) continue;
+    const split = key.lastIndexOf(' ');
+    rows.push({ route: key.slice(0, split), status: key.slice(split + 1), sent, counted });
+  }
+  return rows.sort((a, b) => a.route.localeCompare(b.route) || a.status.localeCompare(b.status));
+}
+
+/**
+ * Resolves with Prometheus's time of the first scrape of the service later than `after` (or any
+ * healthy scrape when `after` is undefined). A target not up yet is waited for, until the deadline.
+ */
+async function nextScrape(prometheus: URL, after: number | undefined, signal?: AbortSignal): Promise<number> {
+  const deadline = Date.now() + SCRAPE_DEADLINE_MS;
+  let problem: string | undefined;
+  for (;;) {
+    try {
+      const scrapedAt = await lastScrape(prometheus);
+      if (after === undefined || scrapedAt > after) return scrapedAt;
+      problem = undefined;
+    } catch (error) {
+      if (!(error instanceof NotScrapedError)) throw error;
+      problem = error.message;
+    }
+    if (Date.now() > deadline) {
+      const stale = `Prometheus at ${prometheus.origin} has not scraped job "${SERVICE_JOB}"`;
+      throw new PrometheusError(`${problem ?? stale} (waited ${SCRAPE_DEADLINE_MS / 1000} s)`);
+    }
+    await delay(POLL_INTERVAL_MS, undefined, { signal });
+  }
+}
+
+/**
+ * The counters before the run, read from a scrape that began after this call: whatever the service
+ * answered earlier is in them, so only the run's own requests make the difference.
+ */
+export async function takeBaseline(prometheus: URL, signal?: AbortSignal): Promise<Baseline> {
+  const scrapedAt = await nextScrape(prometheus, await nextScrape(prometheus, undefined, signal), signal);
+  return { scrapedAt, counts: await requestCounts(prometheus) };
+}
+
+/** Waits for the scrapes after the run and compares the counters' increase with what was sent. */
+export async function verifyCounts(
+  prometheus: URL,
+  baseline: Baseline,
+  summary: Summary,
+  signal?: AbortSignal,
+): Promise<Verification> {
+  const expected = expectedCounts(summary);
+  let scrapedAt = await nextScrape(prometheus, undefined, signal);
+  let rows: CountRow[] = [];
+  for (let scrape = 0; scrape < SCRAPES_AFTER_RUN; scrape++) {
+    scrapedAt = await nextScrape(prometheus, scrapedAt, signal);
+    rows = compareCounts(expected, baseline.counts, await requestCounts(prometheus));
+    if (rows.every((row) => row.sent === row.counted)) break;
+  }
+  return {
+    prometheus: prometheus.origin,
+    job: SERVICE_JOB,
+    passed: rows.every((row) => row.sent === row.counted),
+    rows,
+  };
+}
+
+export function renderVerification(verification: Verification): string {
+  const header = ['ROUTE', 'STATUS', 'SENT', 'COUNTED', ''];
+  const body = verification.rows.map((row) => [
+    row.route,
+    row.status,
+    String(row.sent),
+    String(row.counted),
+    row.sent === row.counted ? 'ok' : 'MISMATCH',
+  ]);
+  const widths = header.map((_, column) => Math.max(...[header, ...body].map((cells) => cells[column]?.length ?? 0)));
+  const table = [header, ...body]
+    .map((cells) =>
+      cells
+        .map((cell, column) => (column < 2 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+  const sent = verification.rows.reduce((sum, row) => sum + row.sent, 0);
+  const verdict = verification.passed
+    ? `Verified: Prometheus counted all ${sent} requests, by route and status.`
+    : 'MISMATCH: Prometheus did not count what was sent (another target, other traffic, or requests lost).';
+  return [
+    `Prometheus ${verification.prometheus}, job "${verification.job}": increase of ${REQUEST_COUNT} over the run`,
+    table,
+    verdict,
+  ].join('\n');
+}
