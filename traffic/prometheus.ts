@@ -48,8 +48,9 @@ export async function lastScrape(prometheus: URL): Promise<number> {
     throw new NotScrapedError(`Prometheus at ${prometheus.origin} has no target in job "${SERVICE_JOB}"`);
   }
   const down = up.filter((sample) => sample.value[1] !== '1').map((sample) => sample.metric.instance);
+  // Down is often only "not yet" (the service just started): the caller's deadline decides.
   if (down.length > 0) {
-    throw new PrometheusError(
+    throw new NotScrapedError(
       `Prometheus at ${prometheus.origin} cannot scrape ${down.join(', ')} (job "${SERVICE_JOB}")`,
     );
   }

@@ -37,16 +37,9 @@ export class ResponseParser {
   #remaining = 0;
   #status = 0;
   #keepAlive = true;
-  #started = false;
-
-  /** Whether any byte of the current response has arrived. */
-  get started(): boolean {
-    return this.#started;
-  }
 
   /** Takes the next bytes; returns the response when they complete it. Throws ProtocolError. */
   feed(chunk: Buffer): ParsedResponse | undefined {
-    if (chunk.length > 0) this.#started = true;
     let offset = 0;
     while (offset < chunk.length) {
       switch (this.#state) {
@@ -107,7 +100,6 @@ export class ResponseParser {
     this.#status = 0;
     this.#keepAlive = true;
     this.#partial = undefined;
-    this.#started = false;
     return response;
   }
 
