@@ -1,4 +1,6 @@
+import { BACKEND_ALERTS, threshold } from './shared/alert-thresholds.ts';
 import { buildDashboard } from './shared/dashboard.ts';
+import { milliseconds } from './shared/format.ts';
 import { stat, timeSeries } from './shared/panels.ts';
 import { promql } from './shared/queries.ts';
 import { UNITS } from './shared/units.ts';
@@ -6,8 +8,7 @@ import { promVariable } from './shared/variables.ts';
 
 /** Node.js runtime metrics (collectDefaultMetrics of @prometheus-io/client) of the selected instances. */
 const SELECTED = 'job=~"$job", instance=~"$instance"';
-/** BackendEventLoopLag's threshold in observability/prometheus/rules/backend.yml. */
-const EVENT_LOOP_LAG_ALERT_SECONDS = 0.1;
+const EVENT_LOOP_LAG_ALERT_SECONDS = threshold(BACKEND_ALERTS, 'BackendEventLoopLag');
 
 const rate = (metric: string) => `rate(${metric}{${SELECTED}}[$__rate_interval])`;
 
@@ -47,7 +48,8 @@ export const runtime = buildDashboard({
         stat({
           title: 'Event-loop lag p99',
           description:
-            "The worst instance's 99th percentile event-loop delay. Red from 100 ms, where BackendEventLoopLag fires.",
+            "The worst instance's 99th percentile event-loop delay. " +
+            `Red from ${milliseconds(EVENT_LOOP_LAG_ALERT_SECONDS)}, where BackendEventLoopLag fires.`,
           unit: UNITS.seconds,
           threshold: EVENT_LOOP_LAG_ALERT_SECONDS,
           queries: [promql(`max(nodejs_eventloop_lag_p99_seconds{${SELECTED}})`, { instant: true })],
@@ -125,7 +127,8 @@ export const runtime = buildDashboard({
         timeSeries({
           title: 'Event-loop lag',
           description:
-            "How late timers fire: the time a request waits behind synchronous work. The dashed line is BackendEventLoopLag's 100 ms.",
+            'How late timers fire: the time a request waits behind synchronous work. ' +
+            `The dashed line is BackendEventLoopLag's ${milliseconds(EVENT_LOOP_LAG_ALERT_SECONDS)}.`,
           unit: UNITS.seconds,
           min: 0,
           threshold: EVENT_LOOP_LAG_ALERT_SECONDS,

@@ -1,4 +1,6 @@
+import { BACKEND_ALERTS, burnRateThreshold, threshold } from './shared/alert-thresholds.ts';
 import { buildDashboard } from './shared/dashboard.ts';
+import { percent } from './shared/format.ts';
 import { histogramHeatmap, logLines, pie, stat, timeSeries, WIDTH } from './shared/panels.ts';
 import { logql, promql } from './shared/queries.ts';
 import { UNITS } from './shared/units.ts';
@@ -11,12 +13,14 @@ const COUNT = `${DURATION}_count{${SELECTED}}`;
 const ERRORS = `${DURATION}_count{${SELECTED}, http_response_status_code=~"5.."}`;
 const BUCKETS = `${DURATION}_bucket{${SELECTED}}`;
 
-/** The alert thresholds of observability/prometheus/rules/backend.yml, drawn on the panels they watch. */
-const ERROR_RATIO_ALERT = 0.05;
-const P99_ALERT_SECONDS = 2.5;
-/** The SLO: 99.5% of requests without a 5xx, so the error budget is 0.5%. */
-const ERROR_BUDGET = 0.005;
-const FAST_BURN = 14.4;
+/** Thresholds of the alerting rules, drawn on the panels they watch. */
+const ERROR_RATIO_ALERT = threshold(BACKEND_ALERTS, 'BackendHighErrorRatio');
+const P99_ALERT_SECONDS = threshold(BACKEND_ALERTS, 'BackendHighLatencyP99');
+/** The fast burn alert's burn rate, and the error budget its SLO leaves (1 − the share of requests without a 5xx). */
+const { burnRate: FAST_BURN, errorBudget: ERROR_BUDGET } = burnRateThreshold(
+  BACKEND_ALERTS,
+  'BackendErrorBudgetBurnFast',
+);
 
 const rate = (selector: string) => `rate(${selector}[$__rate_interval])`;
 /** Errors over requests: 0 rather than no data while requests succeed, nothing (not NaN) while idle. */
@@ -66,7 +70,8 @@ export const serviceOverview = buildDashboard({
         stat({
           title: 'Error ratio',
           description:
-            'Share of requests answered with a 5xx, latest value while there is traffic. Red from 5%, where BackendHighErrorRatio fires.',
+            'Share of requests answered with a 5xx, latest value while there is traffic. ' +
+            `Red from ${percent(ERROR_RATIO_ALERT)}, where BackendHighErrorRatio fires.`,
           unit: UNITS.percent,
           threshold: ERROR_RATIO_ALERT,
           queries: [promql(errorRatio('$__rate_interval'))],
@@ -123,17 +128,17 @@ export const serviceOverview = buildDashboard({
       panels: [
         timeSeries({
           title: 'Error ratio (5xx)',
-          description: 'Share of requests answered with a 5xx. The dashed line is the 5% of BackendHighErrorRatio.',
+          description: `Share of requests answered with a 5xx. The dashed line is the ${percent(ERROR_RATIO_ALERT)} of BackendHighErrorRatio.`,
           unit: UNITS.percent,
           min: 0,
           threshold: ERROR_RATIO_ALERT,
           queries: [promql(errorRatio('$__rate_interval'), { legend: '5xx ratio' })],
         }),
         timeSeries({
-          title: 'Error-budget burn rate (SLO 99.5%)',
+          title: `Error-budget burn rate (SLO ${percent(1 - ERROR_BUDGET)})`,
           description:
-            'How many times faster than sustainable the 0.5% error budget is spent, over 5 minutes and 1 hour ' +
-            '(recording rules). BackendErrorBudgetBurnFast fires when both exceed 14.4.',
+            `How many times faster than sustainable the ${percent(ERROR_BUDGET)} error budget is spent, over 5 minutes ` +
+            `and 1 hour (recording rules). BackendErrorBudgetBurnFast fires when both exceed ${FAST_BURN}.`,
           unit: UNITS.times,
           min: 0,
           threshold: FAST_BURN,
@@ -165,7 +170,7 @@ export const serviceOverview = buildDashboard({
         }),
         timeSeries({
           title: 'p99 latency by route',
-          description: 'The slowest 1% of requests per route. The dashed line is the 2.5 s of BackendHighLatencyP99.',
+          description: `The slowest 1% of requests per route. The dashed line is the ${P99_ALERT_SECONDS} s of BackendHighLatencyP99.`,
           unit: UNITS.seconds,
           min: 0,
           threshold: P99_ALERT_SECONDS,

@@ -48,6 +48,31 @@ function redFrom(value: number) {
   ]);
 }
 
+/** The setters every panel builder of the SDK has, for what a PanelSpec says. */
+interface SpecSetters {
+  title(title: string): this;
+  description(description: string): this;
+  unit(unit: string): this;
+  targets(targets: Query[]): this;
+  span(width: number): this;
+  height(height: number): this;
+}
+
+/** What every panel sets from its spec, sized `size` unless the spec says otherwise; no unit for log lines. */
+function fromSpec<Builder extends SpecSetters>(
+  builder: Builder,
+  spec: Omit<PanelSpec, 'unit'> & { unit?: Unit },
+  size: { width: number; height: number },
+): Builder {
+  builder
+    .title(spec.title)
+    .description(spec.description)
+    .targets(withRefIds(spec.queries))
+    .span(spec.width ?? size.width)
+    .height(spec.height ?? size.height);
+  return spec.unit === undefined ? builder : builder.unit(spec.unit);
+}
+
 const legendBelow = () =>
   new common.VizLegendOptionsBuilder()
     .showLegend(true)
@@ -55,13 +80,7 @@ const legendBelow = () =>
     .placement(common.LegendPlacement.Bottom);
 
 export function timeSeries(spec: TimeSeriesSpec) {
-  const panel = new timeSeriesPanel.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .unit(spec.unit)
-    .targets(withRefIds(spec.queries))
-    .span(spec.width ?? WIDTH.half)
-    .height(spec.height ?? DEFAULT_HEIGHT)
+  const panel = fromSpec(new timeSeriesPanel.PanelBuilder(), spec, { width: WIDTH.half, height: DEFAULT_HEIGHT })
     .fillOpacity(FILL_OPACITY)
     .legend(legendBelow())
     .tooltip(
@@ -79,13 +98,7 @@ export function timeSeries(spec: TimeSeriesSpec) {
 
 /** One big number (the last value over the time range), red from `threshold` when given. */
 export function stat(spec: PanelSpec & { threshold?: number }) {
-  const panel = new statPanel.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .unit(spec.unit)
-    .targets(withRefIds(spec.queries))
-    .span(spec.width ?? WIDTH.quarter)
-    .height(spec.height ?? STAT_HEIGHT)
+  const panel = fromSpec(new statPanel.PanelBuilder(), spec, { width: WIDTH.quarter, height: STAT_HEIGHT })
     .graphMode(common.BigValueGraphMode.None)
     .colorMode(common.BigValueColorMode.Value)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
@@ -99,13 +112,7 @@ export function stat(spec: PanelSpec & { threshold?: number }) {
 
 /** Shares of a whole, e.g. requests by status code over the time range. */
 export function pie(spec: PanelSpec) {
-  return new piePanel.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .unit(spec.unit)
-    .targets(withRefIds(spec.queries))
-    .span(spec.width ?? WIDTH.quarter)
-    .height(spec.height ?? DEFAULT_HEIGHT)
+  return fromSpec(new piePanel.PanelBuilder(), spec, { width: WIDTH.quarter, height: DEFAULT_HEIGHT })
     .pieType(piePanel.PieChartType.Donut)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .legend(
@@ -119,13 +126,7 @@ export function pie(spec: PanelSpec) {
 
 /** Prometheus histogram buckets (a `format: heatmap` query) as a heatmap: where latencies cluster. */
 export function histogramHeatmap(spec: PanelSpec) {
-  return new heatmapPanel.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .unit(spec.unit)
-    .targets(withRefIds(spec.queries))
-    .span(spec.width ?? WIDTH.half)
-    .height(spec.height ?? DEFAULT_HEIGHT)
+  return fromSpec(new heatmapPanel.PanelBuilder(), spec, { width: WIDTH.half, height: DEFAULT_HEIGHT })
     .calculate(false)
     .yAxis(new heatmapPanel.YAxisConfigBuilder().unit(spec.unit))
     .color(
@@ -145,12 +146,7 @@ export function histogramHeatmap(spec: PanelSpec) {
  * link to the trace in Tempo (observability/grafana/provisioning/datasources/datasources.yaml).
  */
 export function logLines(spec: Omit<PanelSpec, 'unit'>) {
-  return new logsPanel.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .targets(withRefIds(spec.queries))
-    .span(spec.width ?? WIDTH.full)
-    .height(spec.height ?? DEFAULT_HEIGHT * 2)
+  return fromSpec(new logsPanel.PanelBuilder(), spec, { width: WIDTH.full, height: DEFAULT_HEIGHT * 2 })
     .showTime(true)
     .wrapLogMessage(true)
     .prettifyLogMessage(false)

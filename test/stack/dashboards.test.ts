@@ -59,6 +59,8 @@ const SEED_MIX: Array<[path: string, times: number]> = [
 ];
 const DEADLINE_MS = 60_000;
 const POLL_MS = 250;
+/** Raised by SEED_MIX's 5xx; every dashboard's alert annotation shows it. */
+const FIRING_ERROR_ALERT = 'ALERTS{alertstate="firing", alertname="BackendHighErrorRatio"}';
 
 /** Metrics of components that cannot run here, served by the test double named after them. */
 const DOUBLES = [
@@ -161,6 +163,16 @@ async function variableValues(
 
 const finite = (value: string) => Number.isFinite(Number(value));
 
+/** True when a range query has a finite value at some step of `window`: what a graph or an annotation needs. */
+async function rangeHasData(prometheus: string, promql: string, window: Window): Promise<boolean> {
+  const series = await prometheusApi<{ result: Array<{ values: Array<[number, string]> }> }>(
+    prometheus,
+    '/api/v1/query_range',
+    { query: promql, start: String(window.start), end: String(window.end), step: String(STEP_SECONDS) },
+  );
+  return series.result.some(({ values }) => values.some(([, value]) => finite(value)));
+}
+
 /** True when the query returns at least one finite value: what a panel needs to draw something. */
 async function hasData(prometheus: string, query: DashboardQuery, promql: string, window: Window): Promise<boolean> {
   if (query.instant) {
@@ -170,12 +182,7 @@ async function hasData(prometheus: string, query: DashboardQuery, promql: string
     });
     return samples.result.some(({ value }) => finite(value[1]));
   }
-  const series = await prometheusApi<{ result: Array<{ values: Array<[number, string]> }> }>(
-    prometheus,
-    '/api/v1/query_range',
-    { query: promql, start: String(window.start), end: String(window.end), step: String(STEP_SECONDS) },
-  );
-  return series.result.some(({ values }) => values.some(([, value]) => finite(value)));
+  return rangeHasData(prometheus, promql, window);
 }
 
 describe('dashboards against live data', () => {
@@ -241,23 +248,26 @@ describe('dashboards against live data', () => {
       { what: 'the first requests to be scraped', deadlineMs: DEADLINE_MS, intervalMs: POLL_MS },
     );
     const sent = [...warmUp, ...(await send((times) => times))];
-    await pollUntil(
-      async () => ({
-        counted: await query(prometheus, 'sum(http_server_request_duration_seconds_count)'),
-        firing: await query(prometheus, 'ALERTS{alertstate="firing", alertname="BackendHighErrorRatio"}'),
-        burn: await query(prometheus, 'job:http_server_request_errors:ratio_rate1h'),
-      }),
-      ({ counted, firing, burn }) =>
-        Number(counted[0]?.value[1]) === sent.length && firing.length > 0 && burn.length > 0,
-      { what: 'every request counted, recording rules and an alert evaluated', deadlineMs: DEADLINE_MS },
+    // The window every query runs over: from before the traffic until a step at which the alert it raises fires.
+    // The alert annotations are range queries, so an alert seen firing "now" is not enough: one of the window's
+    // steps must fall after the rule evaluation that fired it.
+    const { window } = await pollUntil(
+      async () => {
+        const window = { start: start - STEP_SECONDS, end: Date.now() / 1000 };
+        return {
+          window,
+          counted: await query(prometheus, 'sum(http_server_request_duration_seconds_count)'),
+          burn: await query(prometheus, 'job:http_server_request_errors:ratio_rate1h'),
+          firing: await rangeHasData(prometheus, FIRING_ERROR_ALERT, window),
+        };
+      },
+      ({ counted, burn, firing }) => Number(counted[0]?.value[1]) === sent.length && burn.length > 0 && firing,
+      {
+        what: 'every request counted, the recording rules evaluated and an alert firing within the window',
+        deadlineMs: DEADLINE_MS,
+        intervalMs: POLL_MS,
+      },
     );
-    // A few rate windows past the last request, so every range query sees the traffic rise and fall.
-    await pollUntil(
-      () => Date.now() / 1000,
-      (now) => now > start + 2 * Number.parseInt(RATE_INTERVAL, 10),
-      { what: 'a few rate windows to pass', deadlineMs: DEADLINE_MS, intervalMs: POLL_MS },
-    );
-    const window = { start: start - STEP_SECONDS, end: Date.now() / 1000 };
 
     const empty: string[] = [];
     const provenBy = { real: 0, double: 0 };
