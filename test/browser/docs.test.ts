@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { buildTestApp } from '../helpers/app.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { requireTool } from '../helpers/require-tool.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-results');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 test('/docs renders offline in headless Chromium: no request leaves the machine', async (t) => {
   const executablePath = requireTool(t, 'chromium', 'apt-get install chromium');
@@ -28,16 +17,8 @@ test('/docs renders offline in headless Chromium: no request leaves the machine'
   await app.listen({ port: 0, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
-  const userDataDir = mkdtempSync(join(tmpdir(), 'docs-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-  });
-  t.after(async () => {
-    await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
-  });
+  const { context, close } = await launchChromium(executablePath);
+  t.after(close);
 
   // Every request the browser attempts, answered or not (this machine has no route out anyway).
   const external: string[] = [];

@@ -10,11 +10,11 @@
  * "No data" are reported as GitHub warnings, by dashboard and title; the stack tier proves every
  * query against a real Prometheus, the screenshots show what a user sees.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.ts';
 import { panelsOf, readDashboards } from '../helpers/dashboards.ts';
 import { findExecutable } from '../helpers/require-tool.ts';
 
@@ -23,16 +23,6 @@ const USER = process.env.GF_SECURITY_ADMIN_USER ?? 'admin';
 const PASSWORD = process.env.GF_SECURITY_ADMIN_PASSWORD ?? 'admin';
 const OUTPUT_DIR = resolve(process.argv[2] ?? 'test-results/dashboards');
 const BROWSERS = ['chromium', 'chromium-browser', 'google-chrome'];
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The time range shown: the traffic of the compose job, with some lead-in. */
 const TIME_RANGE = 'from=now-15m&to=now';
 const VIEWPORT_WIDTH = 1600;
@@ -72,13 +62,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? BROWSERS.map(findExecutable)
 if (executablePath === undefined) throw new Error(`no browser found: install one of ${BROWSERS.join(', ')}`);
 
 mkdirSync(OUTPUT_DIR, { recursive: true });
-const userDataDir = mkdtempSync(join(tmpdir(), 'dashboards-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath,
-  headless: true,
-  args: CHROMIUM_FLAGS,
-  baseURL: GRAFANA,
-});
+const { context, close } = await launchChromium(executablePath, GRAFANA);
 try {
   // Logging in through the API sets Grafana's session cookie for every page of the context.
   const login = await context.request.post('/login', { data: { user: USER, password: PASSWORD } });
@@ -100,6 +84,5 @@ try {
     console.log(`${dashboard.title}: ${file}${empty.length === 0 ? '' : ` (${empty.length} panels without data)`}`);
   }
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await close();
 }

@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { pollUntil } from './poll.ts';
 
@@ -24,9 +25,50 @@ export function scratchDir(t: TestContext, prefix: string): string {
   return dir;
 }
 
-export interface RunningProcess {
-  child: ChildProcess;
+/** How a collected process ended, with its output: each stream apart, and both in arrival order. */
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  output: string;
+}
+
+export interface CollectedProcess {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  stdout: () => string;
+  stderr: () => string;
   output: () => string;
+  /** Settles on 'close', after the pipes have ended, so no output is missed; rejects if the spawn fails. */
+  exited: Promise<ProcessResult>;
+}
+
+/** Spawns `command` with stdout and stderr piped, and collects what it writes. */
+export function spawnCollected(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): CollectedProcess {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    output += chunk;
+  });
+  const exited = once(child, 'close').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+    stdout,
+    stderr,
+    output,
+  }));
+  return { child, stdout: () => stdout, stderr: () => stderr, output: () => output, exited };
 }
 
 /** Starts a long-running tool, kills it after the test, and waits until `readyUrl` answers 200. */
@@ -35,15 +77,9 @@ export async function startProcess(
   command: string,
   args: string[],
   readyUrl: string,
-): Promise<RunningProcess> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
+): Promise<CollectedProcess> {
+  const started = spawnCollected(command, args);
+  const { child } = started;
   t.after(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
@@ -51,7 +87,7 @@ export async function startProcess(
   });
   await pollUntil(
     async () => {
-      if (child.exitCode !== null) throw new Error(`${command} exited early:\n${output}`);
+      if (child.exitCode !== null) throw new Error(`${command} exited early:\n${started.output()}`);
       return fetch(readyUrl).then(
         (res) => res.ok,
         () => false,
@@ -60,19 +96,16 @@ export async function startProcess(
     Boolean,
     { what: `${command} to be ready`, deadlineMs: 30_000 },
   );
-  return { child, output: () => output };
+  return started;
 }
 
-/** Runs a command to completion and returns its exit code and combined output. */
-export async function run(command: string, args: string[], cwd?: string): Promise<{ code: number; output: string }> {
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code: code ?? -1, output };
+/** Runs a command to completion: its exit code (-1 when killed by a signal) and its output. */
+export async function run(
+  command: string,
+  args: string[],
+  cwd?: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<ProcessResult & { code: number }> {
+  const result = await spawnCollected(command, args, { cwd, env }).exited;
+  return { ...result, code: result.code ?? -1 };
 }

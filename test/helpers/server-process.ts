@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { LogLine } from './app.ts';
 import { pollUntil } from './poll.ts';
+import { spawnCollected } from './processes.ts';
 
 const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
@@ -45,22 +45,18 @@ export async function startServer(
   env: Record<string, string | undefined> = {},
   { nodeArgs = [] }: StartOptions = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, SERVER], {
+  const collected = spawnCollected(process.execPath, [...nodeArgs, SERVER], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // 'close', not 'exit': it comes after stdout has ended, so every log line has been read by then.
-  const exited = once(child, 'close').then(([code, signal]) => ({ code, signal })) as ServerProcess['exited'];
+  const { child, stderr } = collected;
+  // Settles after stdout has ended, so every log line has been read by then.
+  const exited = collected.exited.then(({ code, signal }) => ({ code, signal }));
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
 
   const logs: LogLine[] = [];
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     logs.push(JSON.parse(line) as LogLine);
   });
 
@@ -70,12 +66,12 @@ export async function startServer(
   });
   const url = await pollUntil(
     () => {
-      if (exit !== undefined) throw new ServerExitedError(exit.code, logs, stderr);
+      if (exit !== undefined) throw new ServerExitedError(exit.code, logs, stderr());
       const line = logs.find((candidate) => LISTENING.test(candidate.msg));
       return line === undefined ? undefined : LISTENING.exec(line.msg)?.[1];
     },
     (found) => found !== undefined,
     { what: 'the server to listen' },
   );
-  return { child, url: url ?? '', logs, stderr: () => stderr, exited };
+  return { child, url: url ?? '', logs, stderr, exited };
 }

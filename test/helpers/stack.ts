@@ -98,9 +98,39 @@ export interface PromSample {
   value: [number, string];
 }
 
+/** Prometheus's HTTP API at `path` (e.g. `/api/v1/query_range`): its `data`, once asserted a success. */
+export async function prometheusApi<T>(
+  prometheus: string,
+  path: string,
+  params: Record<string, string | number>,
+): Promise<T> {
+  const search = new URLSearchParams(Object.entries(params).map(([name, value]) => [name, String(value)]));
+  const res = await fetch(`${prometheus}${path}?${search}`);
+  const body = (await res.json()) as { status: string; error?: string; data: T };
+  assert.equal(body.status, 'success', `${path} ${JSON.stringify(params)}: ${body.error}`);
+  return body.data;
+}
+
+/** An instant query at the current time. */
 export async function query(prometheus: string, promql: string): Promise<PromSample[]> {
-  const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`);
-  const body = (await res.json()) as { status: string; error?: string; data: { result: PromSample[] } };
-  assert.equal(body.status, 'success', `${promql}: ${body.error}`);
-  return body.data.result;
+  return (await prometheusApi<{ result: PromSample[] }>(prometheus, '/api/v1/query', { query: promql })).result;
+}
+
+export interface ExemplarSeries {
+  seriesLabels: Record<string, string>;
+  exemplars: Array<{ labels: Record<string, string>; value: string; timestamp: number }>;
+}
+
+/** The exemplars of the series `promql` selects between `start` and `end` (Unix seconds); none is an empty list. */
+export async function queryExemplars(
+  prometheus: string,
+  promql: string,
+  { start, end }: { start: number; end: number },
+): Promise<ExemplarSeries[]> {
+  const series = await prometheusApi<ExemplarSeries[] | null>(prometheus, '/api/v1/query_exemplars', {
+    query: promql,
+    start,
+    end,
+  });
+  return series ?? [];
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { type AddressInfo, connect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { CLIENT_CLOSED_REQUEST } from '../../src/telemetry/http-telemetry.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
 import { pollUntil } from '../helpers/poll.ts';
+import { rawConnection } from '../helpers/raw-http.ts';
 
 const STATUS_ROUTE = '/status/{status_code}';
 
@@ -18,17 +18,6 @@ async function listen(t: Parameters<typeof buildTestApp>[0]) {
 
 async function scrape(url: string) {
   return parseExposition(await (await fetch(`${url}/metrics`)).text());
-}
-
-/** A raw keep-alive connection, to control exactly which socket a request travels on. */
-async function rawConnection(port: number): Promise<{ socket: Socket; received: () => string }> {
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  let data = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => {
-    data += chunk;
-  });
-  return { socket, received: () => data };
 }
 
 describe('over real HTTP', () => {

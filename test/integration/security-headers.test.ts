@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { type AddressInfo, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { buildTestApp } from '../helpers/app.ts';
+import { exchange, parseResponse } from '../helpers/raw-http.ts';
 
 /** One request written byte for byte (clients like fetch would percent-encode the markup). */
-async function rawGet(port: number, path: string): Promise<{ head: string; body: string }> {
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  let received = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => {
-    received += chunk;
-  });
-  socket.write(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
-  await once(socket, 'close');
-  const [head = '', body = ''] = received.split('\r\n\r\n');
-  return { head, body };
-}
+const getRequest = (path: string) => `GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`;
 
 test('markup in the request path never comes back unescaped, and the JSON still says what was sent', async (t) => {
   const { app } = await buildTestApp(t);
@@ -28,7 +17,7 @@ test('markup in the request path never comes back unescaped, and the JSON still 
     // Rejected before routing: the path cannot be decoded.
     { path: '/status/<b>%zz', status: 400 },
   ]) {
-    const { head, body } = await rawGet(port, path);
+    const { head, body } = parseResponse(await exchange(port, getRequest(path)));
     assert.match(head, new RegExp(`^HTTP/1.1 ${status} `), path);
     assert.match(head, /\r\ncontent-type: application\/problem\+json/i, path);
     assert.match(head, /\r\nx-content-type-options: nosniff/i, path);

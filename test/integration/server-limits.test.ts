@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { type AddressInfo, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { SECURITY_HEADERS } from '../../src/plugins/security-headers.ts';
 import { BODY_LIMIT_BYTES, MAX_HEADER_BYTES } from '../../src/server-limits.ts';
 import { buildTestApp } from '../helpers/app.ts';
+import { exchange, parseResponse } from '../helpers/raw-http.ts';
 
 const MS_PER_SECOND = 1000;
 
@@ -13,32 +13,6 @@ async function listen(t: Parameters<typeof buildTestApp>[0], config: Parameters<
   await built.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = built.app.server.address() as AddressInfo;
   return { ...built, port, url: `http://127.0.0.1:${port}` };
-}
-
-/** Writes `raw` on a fresh connection and returns everything received until the server closes it. */
-async function exchange(port: number, raw: string): Promise<string> {
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  let received = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => {
-    received += chunk;
-  });
-  socket.on('error', () => {});
-  socket.write(raw);
-  await once(socket, 'close');
-  return received;
-}
-
-function parseResponse(raw: string) {
-  const [head = '', body = ''] = raw.split('\r\n\r\n');
-  const [statusLine = '', ...headerLines] = head.split('\r\n');
-  const headers = Object.fromEntries(
-    headerLines.map((line) => [
-      line.slice(0, line.indexOf(':')).toLowerCase(),
-      line.slice(line.indexOf(':') + 1).trim(),
-    ]),
-  );
-  return { status: Number(statusLine.split(' ')[1]), headers, body };
 }
 
 describe('server limits', () => {

@@ -35,7 +35,9 @@ import { INSTRUMENTATION, startServer } from '../helpers/server-process.ts';
 import {
   PROMETHEUS_YML,
   type PrometheusConfig,
+  prometheusApi,
   query,
+  queryExemplars,
   type ScrapeConfig,
   startAlertmanager,
   startPrometheus,
@@ -120,13 +122,6 @@ function testConfig(targets: Record<string, string[]>, doubleAddress: string, al
 interface Window {
   start: number;
   end: number;
-}
-
-async function prometheusApi<T>(prometheus: string, path: string, params: Record<string, string>): Promise<T> {
-  const res = await fetch(`${prometheus}${path}?${new URLSearchParams(params)}`);
-  const body = (await res.json()) as { status: string; error?: string; data: T };
-  assert.equal(body.status, 'success', `${path} ${JSON.stringify(params)}: ${body.error}`);
-  return body.data;
 }
 
 /** The values a `label_values(selector, label)` variable offers, as Grafana asks Prometheus for them. */
@@ -300,11 +295,7 @@ describe('dashboards against live data', () => {
     const traceIds = new Set(receiver.spans().map(({ traceId }) => traceId));
     for (const panelQuery of latency) {
       const values = { job: '.*', instance: '.*', route: '.*', __rate_interval: RATE_INTERVAL };
-      const found = await prometheusApi<Array<{ exemplars: Array<{ labels: Record<string, string> }> }>>(
-        prometheus,
-        '/api/v1/query_exemplars',
-        { query: substitute(panelQuery.expr, values), start: String(window.start), end: String(window.end) },
-      );
+      const found = await queryExemplars(prometheus, substitute(panelQuery.expr, values), window);
       const ids = found.flatMap(({ exemplars }) => exemplars.map(({ labels }) => labels.trace_id ?? ''));
       assert.ok(ids.length > 0, `${panelQuery.where}: exemplars`);
       assert.ok(

@@ -5,7 +5,7 @@ import { pollUntil } from '../helpers/poll.ts';
 import { scratchDir } from '../helpers/processes.ts';
 import { requireTool } from '../helpers/require-tool.ts';
 import { INSTRUMENTATION, startServer } from '../helpers/server-process.ts';
-import { backendOnlyConfig, startPrometheus } from '../helpers/stack.ts';
+import { backendOnlyConfig, queryExemplars, startPrometheus } from '../helpers/stack.ts';
 
 /** Short, so spans reach the receiver soon after their requests. */
 const QUICK_BATCH_MS = '50';
@@ -13,19 +13,6 @@ const QUICK_BATCH_MS = '50';
 const NO_ALERTMANAGER = '127.0.0.1:9';
 const BUCKETS = 'http_server_request_duration_seconds_bucket{job="backend"}';
 const REQUESTS = ['/status/200?seconds_sleep=0.01', '/status/500', '/'] as const;
-
-interface ExemplarSeries {
-  seriesLabels: Record<string, string>;
-  exemplars: Array<{ labels: Record<string, string>; value: string; timestamp: number }>;
-}
-
-async function queryExemplars(prometheus: string, promql: string, since: number): Promise<ExemplarSeries[]> {
-  const params = new URLSearchParams({ query: promql, start: String(since), end: String(Date.now() / 1000 + 60) });
-  const res = await fetch(`${prometheus}/api/v1/query_exemplars?${params}`);
-  const body = (await res.json()) as { status: string; error?: string; data: ExemplarSeries[] | null };
-  assert.equal(body.status, 'success', body.error);
-  return body.data ?? [];
-}
 
 describe('metrics → traces → logs, through a real Prometheus', () => {
   test('Prometheus ingests the exemplars, and each trace id is a trace that was exported and a line that was logged', async (t) => {
@@ -51,7 +38,7 @@ describe('metrics → traces → logs, through a real Prometheus', () => {
     for (const path of REQUESTS) await (await fetch(`${server.url}${path}`)).arrayBuffer();
 
     const series = await pollUntil(
-      () => queryExemplars(prometheus, BUCKETS, since),
+      () => queryExemplars(prometheus, BUCKETS, { start: since, end: Date.now() / 1000 + 60 }),
       (found) => REQUESTS.every((_, index) => found.length > index),
       { what: 'exemplars for every request in Prometheus', deadlineMs: 30_000 },
     );

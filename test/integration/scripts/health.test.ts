@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CHECKS } from '../../../scripts/health.ts';
-import { freePort } from '../../helpers/processes.ts';
+import { freePort, run } from '../../helpers/processes.ts';
 import { startServer } from '../../helpers/server-process.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../../scripts/health.ts', import.meta.url));
@@ -12,20 +10,11 @@ const SCRIPT = fileURLToPath(new URL('../../../scripts/health.ts', import.meta.u
 test('make health: a table of every service, exit 1 when any is down', async (t) => {
   const backend = await startServer(t);
   const down = await freePort();
-  const env: Record<string, string> = { ...process.env } as Record<string, string>;
+  const env: NodeJS.ProcessEnv = { ...process.env };
   for (const { portVariable } of CHECKS) env[portVariable] = String(down);
   env.BACKEND_PORT = new URL(backend.url).port;
 
-  const child = spawn(process.execPath, [SCRIPT], { env, cwd: fileURLToPath(new URL('.', import.meta.url)) });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const [code] = await once(child, 'exit');
+  const { code, stdout, stderr } = await run(process.execPath, [SCRIPT], import.meta.dirname, env);
 
   assert.equal(code, 1);
   const rows = stdout.trim().split('\n').slice(1);

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { countKey, REQUEST_COUNT } from '../../../traffic/prometheus.ts';
 import type { Summary } from '../../../traffic/summary.ts';
+import { expectedCounts } from '../../../traffic/verify.ts';
 import { parseExposition, type Sample } from '../../helpers/exposition.ts';
 import { pollUntil } from '../../helpers/poll.ts';
 import { freePort } from '../../helpers/processes.ts';
 import { startServer } from '../../helpers/server-process.ts';
 import { type CliResult, runCli, startCli } from '../../helpers/traffic-cli.ts';
 
-const REQUEST_COUNT = 'http_server_request_duration_seconds_count';
 const ACTIVE = 'http_server_active_requests';
 const STACK_LINE = /^\s+at /m;
 
@@ -20,7 +21,7 @@ function countsByRouteAndStatus(samples: Sample[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const { name, labels, value } of samples) {
     if (name !== REQUEST_COUNT || value === 0) continue;
-    const key = `${labels.http_route} ${labels.http_response_status_code}`;
+    const key = countKey(String(labels.http_route), String(labels.http_response_status_code));
     counts[key] = (counts[key] ?? 0) + value;
   }
   return counts;
@@ -59,12 +60,7 @@ describe('traffic CLI against the real service', () => {
       'sleeping requests took at least their sleep',
     );
 
-    const expected: Record<string, number> = {};
-    for (const stream of summary.streams) {
-      for (const [status, n] of Object.entries(stream.statuses)) {
-        expected[`${stream.route} ${status}`] = (expected[`${stream.route} ${status}`] ?? 0) + n;
-      }
-    }
+    const expected = Object.fromEntries(expectedCounts(summary));
     // The service counts a request once its answer is written: a moment after the client has it.
     const counted = await pollUntil(
       async () => countsByRouteAndStatus(await scrape(service.url)),
