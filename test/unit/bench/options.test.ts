@@ -14,6 +14,9 @@ describe('parseOptions', () => {
     assert.equal(options.durationSeconds, 1);
     assert.equal(options.rounds, 2);
     assert.equal(options.sleepRequests, 1000);
+    // A development run never overwrites the committed results.
+    assert.equal(options.outDir, 'bench/results');
+    assert.equal(parseOptions(['--quick', '--out', 'elsewhere']).outDir, 'elsewhere');
   });
 
   test('modes that measure nothing', () => {
