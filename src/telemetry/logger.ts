@@ -2,17 +2,47 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogLevel } from '../config.ts';
 import { activeSpanContext } from './tracing.ts';
 
-/** Secret headers never reach a log line, whether headers are logged alone or inside an object. */
-export const REDACTED_PATHS = [
-  'headers.authorization',
-  'headers.cookie',
-  'headers["set-cookie"]',
-  'headers["proxy-authorization"]',
-  '*.headers.authorization',
-  '*.headers.cookie',
-  '*.headers["set-cookie"]',
-  '*.headers["proxy-authorization"]',
-];
+/** Headers whose values never reach a log line. Node gives header names in lowercase. */
+export const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'proxy-authorization'] as const;
+const CENSOR = '[redacted]';
+
+type Fields = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Fields => typeof value === 'object' && value !== null;
+
+/** The headers with every secret censored: the same object when there is none, else a copy. */
+function censorHeaders(headers: Fields): Fields {
+  let censored: Fields | undefined;
+  for (const name of SECRET_HEADERS) {
+    if (headers[name] === undefined) continue;
+    censored ??= { ...headers };
+    censored[name] = CENSOR;
+  }
+  return censored ?? headers;
+}
+
+/**
+ * Censors secret headers wherever a line logs them: `headers` itself, or one level down
+ * (`req.headers`, `upstream.headers`). Copy-on-write, so the caller's objects stay as they were.
+ * (A child logger's bindings are not lines: bind no headers.)
+ * Done here rather than with pino's `redact`: its `*.headers` wildcard sends every field of every
+ * line through a slow path, and cost the access line more than all the metrics together.
+ */
+export function redactSecrets(line: Fields): Fields {
+  let redacted = line;
+  for (const key in line) {
+    const value = line[key];
+    if (!isObject(value)) continue;
+    if (key === 'headers') {
+      const headers = censorHeaders(value);
+      if (headers !== value) redacted = { ...redacted, headers };
+    } else if (isObject(value.headers)) {
+      const headers = censorHeaders(value.headers);
+      if (headers !== value.headers) redacted = { ...redacted, [key]: { ...value, headers } };
+    }
+  }
+  return redacted;
+}
 
 export interface LoggerOptions {
   level: LogLevel;
@@ -46,8 +76,7 @@ export function createLogger({ level, service, destination }: LoggerOptions): Lo
       level,
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }), log: redactSecrets },
       mixin: traceContext,
       mixinMergeStrategy: mergeTraceContext,
     },
