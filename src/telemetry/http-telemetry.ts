@@ -15,7 +15,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** `performance.now()` when the request arrived. */
     telemetryStart: number;
+    /** Its `http_server_active_requests` labels; undefined for requests that are not traffic. */
+    telemetryLabels: ActiveRequestLabels | undefined;
   }
+}
+
+interface ActiveRequestLabels {
+  http_request_method: string;
+  http_route: string;
 }
 
 export interface HttpTelemetryOptions {
@@ -54,27 +61,29 @@ const httpTelemetry: FastifyPluginCallback<HttpTelemetryOptions> = (app, { metri
     route.config = { ...route.config, httpRoute: routeTemplate(route.url) };
   });
 
-  function activeLabels(request: FastifyRequest) {
-    return {
-      http_request_method: methodLabel(request.method),
-      http_route: request.routeOptions.config.httpRoute ?? UNMATCHED_ROUTE,
-    };
-  }
-
   app.decorateRequest('telemetryStart', 0);
+  app.decorateRequest('telemetryLabels', undefined);
 
+  // The labels are worked out once, here: `request.routeOptions` builds a new object at every read.
   app.addHook('onRequest', (request, _reply, next) => {
-    if (request.routeOptions.config.telemetry !== false) {
+    const { config } = request.routeOptions;
+    if (config.telemetry !== false) {
+      const labels = {
+        http_request_method: methodLabel(request.method),
+        http_route: config.httpRoute ?? UNMATCHED_ROUTE,
+      };
       request.telemetryStart = performance.now();
-      metrics.activeRequests.inc(activeLabels(request));
+      request.telemetryLabels = labels;
+      metrics.activeRequests.inc(labels);
     }
     next();
   });
 
   /** The request is over, answered or abandoned: one observation, one access line. */
   function record(request: FastifyRequest, statusCode: number, message: string): void {
+    const labels = request.telemetryLabels;
+    if (labels === undefined) return;
     const durationMs = performance.now() - request.telemetryStart;
-    const labels = activeLabels(request);
     metrics.activeRequests.dec(labels);
     metrics.requestDuration.observe({
       labels: { ...labels, http_response_status_code: statusCode },
@@ -94,18 +103,14 @@ const httpTelemetry: FastifyPluginCallback<HttpTelemetryOptions> = (app, { metri
   }
 
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, next) => {
-    if (request.routeOptions.config.telemetry !== false) {
-      record(request, reply.statusCode, 'request completed');
-    }
+    record(request, reply.statusCode, 'request completed');
     next();
   });
 
   // A client that leaves before the answer never gets `onResponse`; without this the
   // request would stay "active" for ever and be missing from the counts.
   app.addHook('onRequestAbort', (request: FastifyRequest, next) => {
-    if (request.routeOptions.config.telemetry !== false) {
-      record(request, CLIENT_CLOSED_REQUEST, 'request aborted by client');
-    }
+    record(request, CLIENT_CLOSED_REQUEST, 'request aborted by client');
     next();
   });
 
