@@ -9,6 +9,7 @@ const SERVICE_MIN_VS_FASTIFY = 0.7;
 const TRACING_MIN_VS_FASTIFY = 0.5;
 const SLEEP_REQUESTS = 10_000;
 const SLEEP_MAX_RSS_BYTES = 250 * 2 ** 20;
+/** Series as Prometheus counts them: sample lines, not label sets. */
 const RENDER_SERIES = 1000;
 const RENDER_MAX_MS = 10;
 
@@ -42,22 +43,26 @@ function sleepCheck(results: BenchResults): TargetCheck {
   return { target, measured, met: sleep.errors === 0 && sleep.peakRssBytes < SLEEP_MAX_RSS_BYTES };
 }
 
+/**
+ * A series as Prometheus counts them: one sample line (every bucket of a histogram is one). The
+ * smallest measured exposition with at least that many is checked, one per format.
+ */
 function renderChecks(results: BenchResults): TargetCheck[] {
-  const atSize = results.render.filter((entry) => entry.series === RENDER_SERIES);
-  if (atSize.length === 0) {
-    return [
-      {
-        target: `\`/metrics\` at ${RENDER_SERIES} series < ${RENDER_MAX_MS} ms`,
-        measured: 'not measured',
-        met: undefined,
-      },
-    ];
-  }
-  return atSize.map((entry) => ({
-    target: `\`/metrics\` (${entry.format}) at ${RENDER_SERIES.toLocaleString('en-US')} series < ${RENDER_MAX_MS} ms`,
-    measured: `${entry.medianMs.toFixed(1)} ms median`,
-    met: entry.medianMs < RENDER_MAX_MS,
-  }));
+  const target = (format: string) =>
+    `\`/metrics\` (${format}) at ${RENDER_SERIES.toLocaleString('en-US')} series < ${RENDER_MAX_MS} ms`;
+  const formats = [...new Set(results.render.map((entry) => entry.format))];
+  if (formats.length === 0) return [{ target: target('either format'), measured: 'not measured', met: undefined }];
+  return formats.map((format) => {
+    const [smallest] = results.render
+      .filter((entry) => entry.format === format && entry.lines >= RENDER_SERIES)
+      .sort((a, b) => a.lines - b.lines);
+    if (smallest === undefined) return { target: target(format), measured: 'not measured', met: undefined };
+    return {
+      target: target(format),
+      measured: `${smallest.medianMs.toFixed(1)} ms median at ${smallest.lines.toLocaleString('en-US')} series (${smallest.series} label sets)`,
+      met: smallest.medianMs < RENDER_MAX_MS,
+    };
+  });
 }
 
 export function checkTargets(results: BenchResults): TargetCheck[] {

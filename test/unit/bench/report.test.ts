@@ -72,8 +72,11 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
       },
     ],
     render: [
-      { format: 'Prometheus text', series: 1000, lines: 22_000, bytes: 3_000_000, medianMs: 12.5, p99Ms: 20 },
-      { format: 'OpenMetrics', series: 1000, lines: 22_000, bytes: 3_000_000, medianMs: 9.5, p99Ms: 15 },
+      { format: 'Prometheus text', series: 10, lines: 300, bytes: 30_000, medianMs: 0.5, p99Ms: 1 },
+      { format: 'Prometheus text', series: 100, lines: 2_300, bytes: 300_000, medianMs: 12.5, p99Ms: 20 },
+      { format: 'Prometheus text', series: 1000, lines: 22_000, bytes: 3_000_000, medianMs: 30, p99Ms: 40 },
+      { format: 'OpenMetrics', series: 100, lines: 2_300, bytes: 300_000, medianMs: 9.5, p99Ms: 15 },
+      { format: 'OpenMetrics', series: 1000, lines: 22_000, bytes: 3_000_000, medianMs: 30, p99Ms: 40 },
     ],
     ...overrides,
   };
@@ -102,6 +105,14 @@ describe('checkTargets', () => {
       }),
     );
     assert.ok(partial.every((check) => check.met === undefined));
+  });
+
+  test('/metrics is judged at the smallest exposition with 1,000 series as Prometheus counts them (lines)', () => {
+    const render = checks.filter((check) => check.target.startsWith('`/metrics`'));
+    assert.deepEqual(
+      render.map((check) => check.measured),
+      ['12.5 ms median at 2,300 series (100 label sets)', '9.5 ms median at 2,300 series (100 label sets)'],
+    );
   });
 
   test('errors in the sleep wave fail it whatever the memory', () => {
