@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { buildApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
@@ -21,4 +22,12 @@ export async function buildTestApp(
   const app = await buildApp({ config: { MAX_SLEEP_SECONDS: 60, SERVICE_NAME: TEST_SERVICE, ...config }, logger });
   t.after(() => app.close());
   return { app, logs, logger };
+}
+
+/** The same app listening on a free loopback port, for tests over real HTTP. */
+export async function listenTestApp(t: TestContext, config: Parameters<typeof buildTestApp>[1] = {}) {
+  const built = await buildTestApp(t, config);
+  await built.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = built.app.server.address() as AddressInfo;
+  return { ...built, port, url: `http://127.0.0.1:${port}` };
 }

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { CLIENT_CLOSED_REQUEST } from '../../src/telemetry/http-telemetry.ts';
-import { buildTestApp } from '../helpers/app.ts';
+import { listenTestApp } from '../helpers/app.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
 import { pollUntil } from '../helpers/poll.ts';
 import { rawConnection } from '../helpers/raw-http.ts';
 
 const STATUS_ROUTE = '/status/{status_code}';
-
-async function listen(t: Parameters<typeof buildTestApp>[0]) {
-  const built = await buildTestApp(t);
-  await built.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = built.app.server.address() as AddressInfo;
-  return { ...built, port, url: `http://127.0.0.1:${port}` };
-}
 
 async function scrape(url: string) {
   return parseExposition(await (await fetch(`${url}/metrics`)).text());
@@ -22,7 +14,7 @@ async function scrape(url: string) {
 
 describe('over real HTTP', () => {
   test('200 concurrent sleeping requests are all answered and all counted', async (t) => {
-    const { url } = await listen(t);
+    const { url } = await listenTestApp(t);
     const results = await Promise.all(
       Array.from({ length: 200 }, () => fetch(`${url}/status/200?seconds_sleep=0.5`).then((res) => res.status)),
     );
@@ -39,7 +31,7 @@ describe('over real HTTP', () => {
   });
 
   test('a client leaving mid-sleep ends the sleep: recorded as 499, nothing left in flight', async (t) => {
-    const { url, logs } = await listen(t);
+    const { url, logs } = await listenTestApp(t);
     const controller = new AbortController();
     const request = fetch(`${url}/status/200?seconds_sleep=30`, { signal: controller.signal }).catch(() => 'aborted');
     await pollUntil(
@@ -62,7 +54,7 @@ describe('over real HTTP', () => {
   });
 
   test('close() drains: in-flight work completes, then its connection closes; idle ones close at once', async (t) => {
-    const { app, port } = await listen(t);
+    const { app, port } = await listenTestApp(t);
     const busy = await rawConnection(port);
     const idle = await rawConnection(port);
     const silent = await rawConnection(port);

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { buildTestApp } from '../helpers/app.ts';
+import { listenTestApp } from '../helpers/app.ts';
 import { exchange, parseResponse } from '../helpers/raw-http.ts';
 
 /** One request written byte for byte (clients like fetch would percent-encode the markup). */
 const getRequest = (path: string) => `GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`;
 
 test('markup in the request path never comes back unescaped, and the JSON still says what was sent', async (t) => {
-  const { app } = await buildTestApp(t);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
+  const { port } = await listenTestApp(t);
   for (const { path, status } of [
     { path: '/<script>alert(1)</script>', status: 404 },
     { path: '/a&b/<img/src=x/onerror=alert(1)>', status: 404 },

@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { SECURITY_HEADERS } from '../../src/plugins/security-headers.ts';
 import { BODY_LIMIT_BYTES, MAX_HEADER_BYTES } from '../../src/server-limits.ts';
-import { buildTestApp } from '../helpers/app.ts';
+import { listenTestApp } from '../helpers/app.ts';
 import { exchange, parseResponse } from '../helpers/raw-http.ts';
 
 const MS_PER_SECOND = 1000;
 
-async function listen(t: Parameters<typeof buildTestApp>[0], config: Parameters<typeof buildTestApp>[1] = {}) {
-  const built = await buildTestApp(t, config);
-  await built.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = built.app.server.address() as AddressInfo;
-  return { ...built, port, url: `http://127.0.0.1:${port}` };
-}
-
 describe('server limits', () => {
   test('a header block over the limit gets a 431 problem, and the server keeps serving', async (t) => {
-    const { port, url, logs } = await listen(t);
+    const { port, url, logs } = await listenTestApp(t);
     const oversized = 'a'.repeat(MAX_HEADER_BYTES + 1);
     const res = parseResponse(await exchange(port, `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${oversized}\r\n\r\n`));
     assert.equal(res.status, 431);
@@ -35,7 +27,7 @@ describe('server limits', () => {
   });
 
   test('bytes that are not HTTP get a 400 problem, and the server keeps serving', async (t) => {
-    const { port, url } = await listen(t);
+    const { port, url } = await listenTestApp(t);
     const res = parseResponse(await exchange(port, 'NOT HTTP AT ALL\r\n\r\n'));
     assert.equal(res.status, 400);
     assert.equal(JSON.parse(res.body).detail, 'The request could not be parsed as HTTP');
@@ -43,7 +35,7 @@ describe('server limits', () => {
   });
 
   test('a body over the limit gets a 413 problem; one under it is not refused for its size', async (t) => {
-    const { url } = await listen(t);
+    const { url } = await listenTestApp(t);
     for (const { size, status } of [
       { size: BODY_LIMIT_BYTES + 1, status: 413 },
       { size: BODY_LIMIT_BYTES, status: 404 },
@@ -62,7 +54,7 @@ describe('server limits', () => {
 
   test('no timeout ends the longest allowed sleep', async (t) => {
     const maxSleepSeconds = 1;
-    const { app, url } = await listen(t, { MAX_SLEEP_SECONDS: maxSleepSeconds });
+    const { app, url } = await listenTestApp(t, { MAX_SLEEP_SECONDS: maxSleepSeconds });
     // The idle-socket timeout is the one a sleeping request meets: nothing moves while it sleeps.
     assert.ok(app.server.timeout > maxSleepSeconds * MS_PER_SECOND, `socket timeout ${app.server.timeout}`);
     assert.ok(
