@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
-import { PROBLEM_CONTENT_TYPE, type Problem, problem } from '../schemas/problem.ts';
+import { PROBLEM_CONTENT_TYPE, type Problem, problem, serializeProblem } from '../schemas/problem.ts';
 
 const BAD_REQUEST = 400;
 const NOT_FOUND = 404;
@@ -17,7 +17,7 @@ const PARAMETER_LOCATION: Record<ParameterContext, string> = {
 };
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
-  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).serializer(serializeProblem).send(body);
 }
 
 export function pathOf(request: FastifyRequest): string {

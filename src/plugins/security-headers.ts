@@ -28,16 +28,7 @@ export const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 } as const;
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/;
 const HTML_TYPE = /^text\/html\b/;
-/** Characters that could start markup if a JSON body were ever read as HTML; `\uXXXX` keeps the JSON equal. */
-const MARKUP = /[<>&]/g;
-const MARKUP_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
-
-/** The same JSON value, with no `<`, `>` or `&` left in its text. */
-export function escapeJsonMarkup(json: string): string {
-  return json.replace(MARKUP, (char) => MARKUP_ESCAPES[char] ?? char);
-}
 
 function setSecurityHeaders(reply: FastifyReply, contentType: string): void {
   reply.headers(SECURITY_HEADERS);
@@ -48,29 +39,23 @@ type FrameworkErrorHandler = (error: FastifyError, request: FastifyRequest, repl
 
 /**
  * Errors Fastify answers before routing (a URL that cannot be decoded) skip every hook, this
- * plugin's too: the wrapped handler's reply gets the same headers and escaping.
+ * plugin's too: the wrapped handler's reply gets the same headers.
  */
 export function withSecurityHeaders(handler: FrameworkErrorHandler): FrameworkErrorHandler {
   return (error, request, reply) => {
     setSecurityHeaders(reply, '');
-    reply.serializer((body) => escapeJsonMarkup(JSON.stringify(body)));
     handler(error, request, reply);
   };
 }
 
 /**
- * Security headers and a content policy on every response, and JSON bodies that never carry
- * the request's markup back (a path of `/<script>` comes back as `\u003cscript\u003e`).
+ * Security headers and a content policy on every response. (Problem bodies, the only ones that
+ * carry the request's input back, are escaped where they are serialized: `serializeProblem`.)
  * No HSTS: the service speaks plain HTTP; the TLS terminator in front of it sets that.
  */
 const securityHeaders: FastifyPluginCallback = (app, _options, done) => {
   app.addHook('onSend', (_request, reply, payload, next) => {
-    const contentType = String(reply.getHeader('content-type') ?? '');
-    setSecurityHeaders(reply, contentType);
-    if (typeof payload === 'string' && JSON_TYPE.test(contentType)) {
-      next(null, escapeJsonMarkup(payload));
-      return;
-    }
+    setSecurityHeaders(reply, String(reply.getHeader('content-type') ?? ''));
     next(null, payload);
   });
   done();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { escapeJsonMarkup, SECURITY_HEADERS } from '../../../src/plugins/security-headers.ts';
+import { SECURITY_HEADERS } from '../../../src/plugins/security-headers.ts';
+import { escapeJsonMarkup } from '../../../src/schemas/problem.ts';
 import { buildTestApp } from '../../helpers/app.ts';
 
 const API_POLICY = /^default-src 'none'; frame-ancestors 'none'/;
