@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import { PROBLEM_CONTENT_TYPE, type Problem, problem, serializeProblem } from '../schemas/problem.ts';
+import { urlPath } from '../telemetry/http-labels.ts';
 
 const BAD_REQUEST = 400;
 const NOT_FOUND = 404;
@@ -21,8 +22,7 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
 }
 
 export function pathOf(request: FastifyRequest): string {
-  const query = request.url.indexOf('?');
-  return query === -1 ? request.url : request.url.slice(0, query);
+  return urlPath(request.url);
 }
 
 /**

@@ -12,6 +12,12 @@ export function methodLabel(method: string): string {
   return KNOWN_METHODS.has(method) ? method : OTHER_METHOD;
 }
 
+/** The path of a request target, without its query string: the `url_path` log field. */
+export function urlPath(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 /** Fastify's `/status/:status_code` in OpenTelemetry's template form, `/status/{status_code}`. */
 export function routeTemplate(fastifyUrl: string): string {
   return fastifyUrl.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

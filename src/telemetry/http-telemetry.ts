@@ -1,7 +1,7 @@
 import { TraceFlags } from '@opentelemetry/api';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { methodLabel, routeTemplate, UNMATCHED_ROUTE } from './http-labels.ts';
+import { methodLabel, routeTemplate, UNMATCHED_ROUTE, urlPath } from './http-labels.ts';
 import type { HttpMetrics } from './metrics.ts';
 import { activeSpanContext } from './tracing.ts';
 
@@ -50,11 +50,6 @@ function exemplarLabels(): { trace_id: string } | undefined {
   return { trace_id: spanContext.traceId };
 }
 
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
-
 /** Metrics and the one access line per request, from the same two hooks; both carry the trace when there is one. */
 const httpTelemetry: FastifyPluginCallback<HttpTelemetryOptions> = (app, { metrics }, done) => {
   app.addHook('onRoute', (route) => {
@@ -94,7 +89,7 @@ const httpTelemetry: FastifyPluginCallback<HttpTelemetryOptions> = (app, { metri
       {
         http_request_method: request.method,
         http_route: labels.http_route,
-        url_path: pathOf(request.url),
+        url_path: urlPath(request.url),
         http_response_status_code: statusCode,
         duration_ms: Math.round(durationMs * MS_PER_SECOND) / MS_PER_SECOND,
       },

@@ -3,6 +3,7 @@ import { context, isSpanContextValid, type Span, type SpanContext, trace } from 
 import type { NodeSDK, NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import type { FastifyRequest } from 'fastify';
 import packageJson from '../../package.json' with { type: 'json' };
+import { urlPath } from './http-labels.ts';
 
 /**
  * Traces: OpenTelemetry SDK, OTLP over HTTP (JSON) to `OTEL_EXPORTER_OTLP_ENDPOINT`, plus
@@ -21,9 +22,7 @@ export const tracer = trace.getTracer(packageJson.name, packageJson.version);
 export const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/metrics', '/healthz', '/readyz']);
 
 function isUntraced(url: string | undefined): boolean {
-  if (url === undefined) return false;
-  const query = url.indexOf('?');
-  return UNTRACED_PATHS.has(query === -1 ? url : url.slice(0, query));
+  return url !== undefined && UNTRACED_PATHS.has(urlPath(url));
 }
 
 /** The active span's context, if there is a real one: with tracing off there never is. */

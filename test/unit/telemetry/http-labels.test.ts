@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { methodLabel, OTHER_METHOD, routeTemplate } from '../../../src/telemetry/http-labels.ts';
+import { methodLabel, OTHER_METHOD, routeTemplate, urlPath } from '../../../src/telemetry/http-labels.ts';
 
 test('standard methods keep their name, anything else is _OTHER', () => {
   for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT']) {
@@ -13,4 +13,15 @@ test('route templates use OpenTelemetry braces', () => {
   assert.equal(routeTemplate('/status/:status_code'), '/status/{status_code}');
   assert.equal(routeTemplate('/a/:b/c/:d'), '/a/{b}/c/{d}');
   assert.equal(routeTemplate('/'), '/');
+});
+
+test('url_path is the request target without its query string', () => {
+  for (const [url, path] of [
+    ['/', '/'],
+    ['/status/200?seconds_sleep=1', '/status/200'],
+    ['/metrics?', '/metrics'],
+    ['/a?b?c', '/a'],
+  ]) {
+    assert.equal(urlPath(url as string), path, url);
+  }
 });
