@@ -21,7 +21,7 @@ const renders = Number(values.renders);
 if (series > METHODS.length * ROUTES.length * STATUSES)
   throw new RangeError(`at most ${METHODS.length * ROUTES.length * STATUSES} series`);
 
-const metrics = createHttpMetrics({ maxSleepSeconds: MAX_SLEEP_SECONDS });
+const metrics = createHttpMetrics({ buckets: [0.1], runtimeMetrics: true });
 for (let i = 0; i < series; i += 1) {
   const status = FIRST_STATUS + (i % STATUSES);
   const route = ROUTES[Math.floor(i / STATUSES) % ROUTES.length] as string;

@@ -4,17 +4,17 @@ import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Config } from './config.ts';
+import { durationBuckets } from './http-buckets.ts';
 import drain from './plugins/drain.ts';
 import openapi from './plugins/openapi.ts';
 import problems, { frameworkErrorHandler } from './plugins/problems.ts';
+import requestGuards from './plugins/request-guards.ts';
 import securityHeaders, { withSecurityHeaders } from './plugins/security-headers.ts';
 import { healthRoutes } from './routes/health.ts';
-import { metricsRoutes } from './routes/metrics.ts';
 import { rootRoutes } from './routes/root.ts';
 import { statusRoutes } from './routes/status.ts';
-import { serverLimits } from './server-limits.ts';
-import httpTelemetry from './telemetry/http-telemetry.ts';
-import { createHttpMetrics } from './telemetry/metrics.ts';
+import { clientErrorHandler, serverLimits } from './server-limits.ts';
+import telemetry, { rejectionHandlers } from './telemetry/index.ts';
 
 /**
  * Node's default header limit (16 KiB) already bounds the request line; a param limit as
@@ -37,21 +37,21 @@ export async function buildApp({ config, logger }: AppOptions) {
     // Requests still arriving on open connections while draining are served, with Connection: close.
     return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    frameworkErrors: withSecurityHeaders(frameworkErrorHandler),
     ...serverLimits({ maxSleepSeconds: config.MAX_SLEEP_SECONDS }),
+    // Requests refused before routing are counted and logged by telemetry, answered as problems.
+    ...rejectionHandlers({ frameworkErrors: withSecurityHeaders(frameworkErrorHandler), clientErrorHandler }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const metrics = createHttpMetrics({ maxSleepSeconds: config.MAX_SLEEP_SECONDS });
-
-  await app.register(httpTelemetry, { metrics });
+  // OpenAPI first, so its document lists the scrape route that telemetry adds.
+  await app.register(openapi, { serviceName: config.SERVICE_NAME, version: packageJson.version });
+  await app.register(telemetry, { buckets: durationBuckets(config.MAX_SLEEP_SECONDS), metricsTags: ['operations'] });
   await app.register(securityHeaders);
+  await app.register(requestGuards);
   await app.register(drain);
   await app.register(problems);
-  await app.register(openapi, { serviceName: config.SERVICE_NAME, version: packageJson.version });
   await app.register(rootRoutes, { serviceName: config.SERVICE_NAME });
   await app.register(statusRoutes, { maxSleepSeconds: config.MAX_SLEEP_SECONDS });
   await app.register(healthRoutes);
-  await app.register(metricsRoutes, { metrics });
 
   return app;
 }

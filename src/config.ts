@@ -1,7 +1,8 @@
+import type { LevelWithSilent } from 'pino';
 import { type Static, type TSchema, Type } from 'typebox';
 import { Value } from 'typebox/value';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies LevelWithSilent[];
 
 /**
  * Every setting the service reads from the environment, validated once at start-up.
@@ -16,6 +17,12 @@ export const ConfigSchema = Type.Object({
     maximum: 3600,
     default: 60,
     description: 'a number of seconds above 0, at most 3600',
+  }),
+  DRAIN_DELAY_SECONDS: Type.Number({
+    minimum: 0,
+    maximum: 3600,
+    default: 0,
+    description: 'a number of seconds from 0 to 3600',
   }),
   SHUTDOWN_GRACE_SECONDS: Type.Number({
     minimum: 0,

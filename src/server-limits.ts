@@ -1,8 +1,9 @@
 import { type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyHttpOptions, FastifyInstance } from 'fastify';
+import type { FastifyHttpOptions } from 'fastify';
 import { SECURITY_HEADERS } from './plugins/security-headers.ts';
 import { PROBLEM_CONTENT_TYPE, problem } from './schemas/problem.ts';
+import { type ClientError, clientErrorStatus } from './telemetry/rejections.ts';
 
 /** No route takes a body: a small cap makes a flood of uploads cheap to refuse (413). */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -14,10 +15,9 @@ export const HEADERS_TIMEOUT_MS = 10_000;
 export const TIMEOUT_MARGIN_SECONDS = 10;
 
 const MS_PER_SECOND = 1000;
-const BAD_REQUEST = 400;
-const CLIENT_ERROR_STATUS: Record<string, number> = { HPE_HEADER_OVERFLOW: 431, ERR_HTTP_REQUEST_TIMEOUT: 408 };
 const CLIENT_ERROR_DETAIL: Record<number, string> = {
   431: `The request headers exceed ${MAX_HEADER_BYTES} bytes`,
+  413: 'The chunk extensions are too large',
   408: 'The request was not received in time',
   400: 'The request could not be parsed as HTTP',
 };
@@ -27,10 +27,9 @@ const CLIENT_ERROR_DETAIL: Record<number, string> = {
  * answered like every other error: problem+json with the security headers, then the socket
  * closes. There is no parsed request, so the problem has no `instance`.
  */
-export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+export function clientErrorHandler(error: ClientError, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? BAD_REQUEST;
-  this.log.warn({ err_code: error.code, http_response_status_code: status }, 'request rejected by the HTTP parser');
+  const status = clientErrorStatus(error);
   if (socket.writable) {
     const { instance: _none, ...body } = problem(status, CLIENT_ERROR_DETAIL[status] ?? 'Bad request', '');
     const json = JSON.stringify(body);
@@ -52,9 +51,9 @@ export function serverLimits({ maxSleepSeconds }: { maxSleepSeconds: number }) {
   const longestRequestMs = Math.ceil((maxSleepSeconds + TIMEOUT_MARGIN_SECONDS) * MS_PER_SECOND);
   return {
     bodyLimit: BODY_LIMIT_BYTES,
-    http: { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS },
+    // Node's own Host check answers a bare 400; request-guards answers it as a problem instead.
+    http: { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS, requireHostHeader: false },
     requestTimeout: longestRequestMs,
     connectionTimeout: longestRequestMs,
-    clientErrorHandler,
   } satisfies FastifyHttpOptions<Server>;
 }

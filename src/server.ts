@@ -37,6 +37,18 @@ function shutdown(signal: NodeJS.Signals): void {
     return;
   }
   shuttingDown = true;
+  app.beginDrain();
+  if (config.DRAIN_DELAY_SECONDS > 0) {
+    // Still accepting while readiness says 503, until the load balancers have stopped sending.
+    logger.info({ signal, drain_delay_seconds: config.DRAIN_DELAY_SECONDS }, 'draining: readiness off, still serving');
+    setTimeout(closeAndExit, config.DRAIN_DELAY_SECONDS * MS_PER_SECOND, signal);
+  } else {
+    closeAndExit(signal);
+  }
+}
+
+/** Stops the listener and waits for in-flight requests, for at most the grace period. */
+function closeAndExit(signal: NodeJS.Signals): void {
   const graceMs = config.SHUTDOWN_GRACE_SECONDS * MS_PER_SECOND;
   const graceEnd = performance.now() + graceMs;
   logger.info({ signal, grace_seconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutting down: draining in-flight requests');

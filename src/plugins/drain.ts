@@ -6,7 +6,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** True once draining began: readiness fails and connections close after their answer. */
     isDraining(): boolean;
-    /** Starts draining; `close()` does it too. A pre-stop delay would call this, wait, then close. */
+    /**
+     * Starts draining while still accepting: readiness answers 503 so load balancers move
+     * traffic away, and every answer closes its connection. `close()` does it too.
+     */
     beginDrain(): void;
   }
 }
@@ -28,15 +31,14 @@ const drain: FastifyPluginCallback = (app, _options, done) => {
     socket.once('close', () => connections.delete(socket));
   });
 
-  function beginDrain(): void {
-    draining = true;
-    for (const socket of connections) if (socket.bytesRead === 0) socket.destroy();
-  }
-
   app.decorate('isDraining', () => draining);
-  app.decorate('beginDrain', beginDrain);
+  app.decorate('beginDrain', () => {
+    draining = true;
+  });
   app.addHook('preClose', (hookDone) => {
-    beginDrain();
+    draining = true;
+    // Only once the listener stops: before that a new connection may not have sent its request yet.
+    for (const socket of connections) if (socket.bytesRead === 0) socket.destroy();
     hookDone();
   });
   app.addHook('onSend', (_request, reply, payload, next) => {

@@ -46,13 +46,9 @@ function validationProblem(request: FastifyRequest, error: FastifyError): Proble
   return invalidParameter(request, context, name);
 }
 
-/**
- * For errors Fastify raises before routing (a URL that cannot be decoded): no route hooks
- * run for these, so this also writes their log line.
- */
+/** For errors Fastify raises before routing (a URL that cannot be decoded); telemetry logs them. */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode ?? BAD_REQUEST;
-  request.log.warn({ err_code: error.code, http_response_status_code: status }, 'request rejected before routing');
   sendProblem(reply, problem(status, 'The request URL could not be decoded', pathOf(request)));
 }
 

@@ -1,13 +1,16 @@
 import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { trace } from '@opentelemetry/api';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import packageJson from '../../package.json' with { type: 'json' };
 import { invalidParameter, pathOf, sendProblem } from '../plugins/problems.ts';
 import { ProblemResponse, problem } from '../schemas/problem.ts';
-import { tracer } from '../telemetry/tracing.ts';
 
 const MS_PER_SECOND = 1000;
+/** The service's own spans (the sleep); a no-op until an SDK registers a provider. */
+const tracer = trace.getTracer(packageJson.name, packageJson.version);
 const FIRST_ERROR_STATUS = 400;
 /** Statuses whose responses carry no content (RFC 9110). */
 const BODYLESS = new Set([204, 205, 304]);

@@ -1,24 +1,14 @@
 import { register } from 'node:module';
-import { loadConfig } from '../config.ts';
 import { startTracing, tracingEnabled } from './tracing.ts';
 
 /**
- * The `--import` entry: `node --import ./src/telemetry/instrumentation.ts src/server.ts`.
- * It runs before the service's modules, so the instrumentations are in place when Fastify
- * and `node:http` load. With no OTLP endpoint it does nothing: no loader hook, no SDK.
+ * The `--import` entry: `node --import ./src/telemetry/instrumentation.ts server.ts`.
+ * It runs before the app's modules, so the instrumentations are in place when Fastify and
+ * `node:http` load. It reads only the standard `OTEL_*` variables; with no OTLP endpoint it
+ * does nothing: no loader hook, no SDK.
  */
-function serviceName(): string | undefined {
-  try {
-    return loadConfig(process.env).SERVICE_NAME;
-  } catch {
-    // server.ts reports the bad setting and exits; nothing to trace.
-    return undefined;
-  }
-}
-
-const service = tracingEnabled(process.env) ? serviceName() : undefined;
-if (service !== undefined) {
+if (tracingEnabled(process.env)) {
   // ESM modules can only be instrumented through a loader hook registered before they load.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-  await startTracing({ serviceName: service });
+  await startTracing();
 }

@@ -1,29 +1,30 @@
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from '@prometheus-io/client';
+import { collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from '@prometheus-io/client';
 
+/** The metric names, OpenTelemetry's HTTP server conventions in Prometheus form: import these, never retype them. */
 export const REQUEST_DURATION = 'http_server_request_duration_seconds';
 export const ACTIVE_REQUESTS = 'http_server_active_requests';
 
-/**
- * Fine below 10 ms for fast answers, tight around the 1 s and 2 s sleeps of the seed's
- * load scenario (a 1 s sleep takes a little over 1 s), and on up to the longest sleep.
- */
-const BASE_BUCKETS = [
-  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.25, 1.5, 2, 2.5, 5, 10, 30, 60,
+/** OpenTelemetry's recommended boundaries for `http.server.request.duration`: a generic web API's. */
+export const DEFAULT_BUCKETS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ];
-
-export function durationBuckets(maxSleepSeconds: number): number[] {
-  const buckets = BASE_BUCKETS.filter((bound) => bound < maxSleepSeconds);
-  return [...buckets, maxSleepSeconds];
-}
 
 export type DurationLabels = 'http_request_method' | 'http_route' | 'http_response_status_code';
 export type ActiveLabels = 'http_request_method' | 'http_route';
 /** The client types exemplar labels with the metric's own label names, so they join the union. */
 export type ExemplarLabels = 'trace_id';
 
+export interface MetricsOptions {
+  buckets: readonly number[];
+  /** `process_*` and `nodejs_*`: CPU, memory, heap, event-loop lag, GC. */
+  runtimeMetrics: boolean;
+}
+
 export interface HttpMetrics {
   requestDuration: Histogram<DurationLabels | ExemplarLabels>;
   activeRequests: Gauge<ActiveLabels>;
+  /** Adds a metric of the app's own (created with `registers: []`) to both exposition formats. */
+  register(metric: Metric<string>): void;
   /** The scrape body and its content type: OpenMetrics (with exemplars) when asked for, else Prometheus text. */
   render(openMetrics: boolean): Promise<{ body: string; contentType: string }>;
 }
@@ -34,15 +35,16 @@ export interface HttpMetrics {
  * OpenMetrics, so each registry has its own runtime metrics (those include counters);
  * the two HTTP metrics, a histogram and a gauge, are shared.
  */
-export function createHttpMetrics({ maxSleepSeconds }: { maxSleepSeconds: number }): HttpMetrics {
+export function createHttpMetrics({ buckets, runtimeMetrics }: MetricsOptions): HttpMetrics {
   const openMetricsRegistry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
   const prometheusRegistry = new Registry(Registry.PROMETHEUS_CONTENT_TYPE);
+  const registries = [openMetricsRegistry, prometheusRegistry];
 
   const requestDuration = new Histogram<DurationLabels | ExemplarLabels>({
     name: REQUEST_DURATION,
     help: 'Duration of HTTP server requests.',
     labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
-    buckets: durationBuckets(maxSleepSeconds),
+    buckets: [...buckets],
     enableExemplars: true,
     registers: [openMetricsRegistry],
   });
@@ -52,15 +54,17 @@ export function createHttpMetrics({ maxSleepSeconds }: { maxSleepSeconds: number
     name: ACTIVE_REQUESTS,
     help: 'Number of HTTP server requests in flight.',
     labelNames: ['http_request_method', 'http_route'],
-    registers: [openMetricsRegistry, prometheusRegistry],
+    registers: registries,
   });
 
-  collectDefaultMetrics({ register: openMetricsRegistry });
-  collectDefaultMetrics({ register: prometheusRegistry });
+  if (runtimeMetrics) for (const register of registries) collectDefaultMetrics({ register });
 
   return {
     requestDuration,
     activeRequests,
+    register(metric) {
+      for (const registry of registries) registry.registerMetric(metric);
+    },
     async render(openMetrics) {
       const registry = openMetrics ? openMetricsRegistry : prometheusRegistry;
       return { body: await registry.metrics(), contentType: registry.contentType };

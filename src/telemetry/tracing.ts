@@ -1,34 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { context, isSpanContextValid, type Span, type SpanContext, trace } from '@opentelemetry/api';
+import { context, type Span } from '@opentelemetry/api';
 import type { NodeSDK, NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import type { FastifyRequest } from 'fastify';
-import packageJson from '../../package.json' with { type: 'json' };
 import { urlPath } from './http-labels.ts';
+import { untracedPaths } from './trace-context.ts';
 
 /**
- * Traces: OpenTelemetry SDK, OTLP over HTTP (JSON) to `OTEL_EXPORTER_OTLP_ENDPOINT`, plus
- * `/v1/traces`. This module is light on purpose: the SDK, exporter and instrumentations are
- * imported only by `startTracing`, so with tracing off none of them is ever loaded.
+ * Starting and stopping the OpenTelemetry SDK: OTLP over HTTP (JSON) to
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` plus `/v1/traces`, configured only by the standard `OTEL_*`
+ * variables (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`).
+ * The SDK, exporter and instrumentations are imported only by `startTracing`, so with tracing
+ * off none of them is ever loaded.
  */
-
-/** The tracer for the service's own spans; a no-op until an SDK registers a provider. */
-export const tracer = trace.getTracer(packageJson.name, packageJson.version);
-
-/**
- * Not traffic, so not traced: scrapes and probes. Matched on the path, because the HTTP
- * instrumentation decides before Fastify routes the request. Keep in step with the routes
- * marked `telemetry: false`.
- */
-export const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/metrics', '/healthz', '/readyz']);
 
 function isUntraced(url: string | undefined): boolean {
-  return url !== undefined && UNTRACED_PATHS.has(urlPath(url));
-}
-
-/** The active span's context, if there is a real one: with tracing off there never is. */
-export function activeSpanContext(): SpanContext | undefined {
-  const spanContext = trace.getActiveSpan()?.spanContext();
-  return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined;
+  return url !== undefined && untracedPaths.has(urlPath(url));
 }
 
 /** Gives a Fastify span the route in the metrics' form, `/status/{status_code}`, so traces and metrics agree. */
@@ -46,7 +32,6 @@ export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
 }
 
 export interface TracingOptions {
-  serviceName: string;
   /** Where finished spans go. Default: batched OTLP/HTTP export, tuned by the standard `OTEL_*` variables. */
   spanProcessors?: NodeSDKConfiguration['spanProcessors'];
 }
@@ -57,9 +42,9 @@ let sdk: NodeSDK | undefined;
 
 /**
  * Starts the SDK: HTTP and Fastify instrumentations, one resource for the process.
- * Must run before the Fastify instance is created (`instrumentation.ts`, loaded by `--import`).
+ * Must run before Fastify is imported (`instrumentation.ts`, loaded by `--import`).
  */
-export async function startTracing({ serviceName, spanProcessors }: TracingOptions): Promise<void> {
+export async function startTracing({ spanProcessors }: TracingOptions = {}): Promise<void> {
   if (sdk !== undefined) throw new Error('tracing already started');
   const [{ NodeSDK, core, resources }, { HttpInstrumentation }, { FastifyOtelInstrumentation }] = await Promise.all([
     import('@opentelemetry/sdk-node'),
@@ -73,13 +58,8 @@ export async function startTracing({ serviceName, spanProcessors }: TracingOptio
       : { spanProcessors };
 
   sdk = new NodeSDK({
-    serviceName,
-    resource: resources.defaultResource().merge(
-      resources.resourceFromAttributes({
-        'service.version': packageJson.version,
-        'service.instance.id': randomUUID(),
-      }),
-    ),
+    // Replicas of one service tell their spans apart by this (OTEL_RESOURCE_ATTRIBUTES can add more).
+    resource: resources.resourceFromAttributes({ 'service.instance.id': randomUUID() }),
     ...exporting,
     // Traces only: without these the SDK would also start OTLP metric and log exporters.
     metricReaders: [],
@@ -87,7 +67,7 @@ export async function startTracing({ serviceName, spanProcessors }: TracingOptio
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => isUntraced(request.url),
-        // The service makes no outgoing calls of its own: leave `http.request` unpatched.
+        // Outgoing calls are the app's business: leave `http.request` unpatched.
         disableOutgoingRequestInstrumentation: true,
       }),
       new FastifyOtelInstrumentation({

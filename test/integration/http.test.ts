@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CLIENT_CLOSED_REQUEST } from '../../src/telemetry/http-telemetry.ts';
+import { CLIENT_CLOSED_REQUEST } from '../../src/telemetry/index.ts';
 import { listenTestApp } from '../helpers/app.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
 import { pollUntil } from '../helpers/poll.ts';

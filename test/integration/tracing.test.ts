@@ -39,7 +39,8 @@ describe('tracing over the wire (OTLP/HTTP to a local receiver)', () => {
       {
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
         OTEL_BSP_SCHEDULE_DELAY: QUICK_BATCH_MS,
-        SERVICE_NAME: SERVICE,
+        OTEL_SERVICE_NAME: SERVICE,
+        OTEL_RESOURCE_ATTRIBUTES: `service.version=${packageJson.version}`,
       },
       WITH_INSTRUMENTATION,
     );

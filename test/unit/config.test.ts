@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       LOG_LEVEL: 'info',
       MAX_SLEEP_SECONDS: 60,
+      DRAIN_DELAY_SECONDS: 0,
       SHUTDOWN_GRACE_SECONDS: 30,
       SERVICE_NAME: 'backend',
     });
@@ -20,6 +21,7 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'debug',
       MAX_SLEEP_SECONDS: '2.5',
+      DRAIN_DELAY_SECONDS: '5',
       SHUTDOWN_GRACE_SECONDS: '',
       SERVICE_NAME: 'api-1',
     });
@@ -28,6 +30,7 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'debug',
       MAX_SLEEP_SECONDS: 2.5,
+      DRAIN_DELAY_SECONDS: 5,
       SHUTDOWN_GRACE_SECONDS: 30,
       SERVICE_NAME: 'api-1',
     });

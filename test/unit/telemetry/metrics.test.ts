@@ -1,26 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createHttpMetrics, durationBuckets, prefersOpenMetrics } from '../../../src/telemetry/metrics.ts';
+import { createHttpMetrics, DEFAULT_BUCKETS, prefersOpenMetrics } from '../../../src/telemetry/metrics.ts';
 import { parseExposition, sumOf } from '../../helpers/exposition.ts';
-
-describe('durationBuckets', () => {
-  test('resolve sub-millisecond answers and the seed scenario sleeps, and end at the longest sleep', () => {
-    const buckets = durationBuckets(60);
-    assert.ok(buckets[0] !== undefined && buckets[0] < 0.001);
-    for (const bound of [1, 1.25, 2, 2.5]) assert.ok(buckets.includes(bound), `bucket ${bound}`);
-    assert.equal(buckets.at(-1), 60);
-    assert.deepEqual(
-      [...buckets].sort((a, b) => a - b),
-      buckets,
-    );
-  });
-
-  test('follow a configured maximum', () => {
-    assert.equal(durationBuckets(3).at(-1), 3);
-    assert.ok(durationBuckets(3).every((bound) => bound <= 3));
-    assert.equal(durationBuckets(120).at(-1), 120);
-  });
-});
 
 describe('prefersOpenMetrics', () => {
   const cases: Array<[string | undefined, boolean]> = [
@@ -50,7 +31,7 @@ describe('prefersOpenMetrics', () => {
 
 describe('createHttpMetrics', () => {
   test('exemplars appear in OpenMetrics only, and counters keep _total in both formats after either', async () => {
-    const metrics = createHttpMetrics({ maxSleepSeconds: 60 });
+    const metrics = createHttpMetrics({ buckets: DEFAULT_BUCKETS, runtimeMetrics: true });
     metrics.requestDuration.observe({
       labels: { http_request_method: 'GET', http_route: '/', http_response_status_code: 200 },
       value: 0.002,
@@ -75,7 +56,7 @@ describe('createHttpMetrics', () => {
   });
 
   test('runtime metrics the dashboards need are exported', async () => {
-    const { body } = await createHttpMetrics({ maxSleepSeconds: 60 }).render(false);
+    const { body } = await createHttpMetrics({ buckets: DEFAULT_BUCKETS, runtimeMetrics: true }).render(false);
     const names = new Set(parseExposition(body).map((s) => s.name));
     for (const name of [
       'process_cpu_seconds_total',
@@ -87,5 +68,14 @@ describe('createHttpMetrics', () => {
     }
     // GC samples appear with the first collection; the family is declared from the start.
     assert.match(body, /^# TYPE nodejs_gc_duration_seconds histogram$/m);
+  });
+
+  test('runtime metrics can be left out; the HTTP metrics stay', async () => {
+    const { body } = await createHttpMetrics({ buckets: DEFAULT_BUCKETS, runtimeMetrics: false }).render(false);
+    const families = new Set(body.match(/^# TYPE \S+/gm));
+    assert.deepEqual(
+      families,
+      new Set(['# TYPE http_server_request_duration_seconds', '# TYPE http_server_active_requests']),
+    );
   });
 });

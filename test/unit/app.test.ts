@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { OTHER_METHOD, UNMATCHED_ROUTE } from '../../../src/telemetry/http-labels.ts';
-import { buildTestApp, type LogLine, TEST_SERVICE } from '../../helpers/app.ts';
-import { parseExposition, seriesCount, sumOf } from '../../helpers/exposition.ts';
+import { OTHER_METHOD, UNMATCHED_ROUTE } from '../../src/telemetry/http-labels.ts';
+import { buildTestApp, type LogLine, TEST_SERVICE } from '../helpers/app.ts';
+import { parseExposition, seriesCount, sumOf } from '../helpers/exposition.ts';
 
 const COUNT = 'http_server_request_duration_seconds_count';
 const STATUS_ROUTE = '/status/{status_code}';

@@ -1,0 +1,158 @@
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { methodLabel, routeTemplate, UNMATCHED_ROUTE, urlPath } from './http-labels.ts';
+import { createHttpMetrics, DEFAULT_BUCKETS, type HttpMetrics, prefersOpenMetrics } from './metrics.ts';
+import { CLIENT_CLOSED_REQUEST, record } from './record.ts';
+import { untracedPaths } from './trace-context.ts';
+
+export { OTHER_METHOD, UNMATCHED_ROUTE } from './http-labels.ts';
+export { ACTIVE_REQUESTS, DEFAULT_BUCKETS, REQUEST_DURATION } from './metrics.ts';
+export { CLIENT_CLOSED_REQUEST } from './record.ts';
+export { rejectionHandlers } from './rejections.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false` marks a route that is not traffic (probes, `/metrics`): no metrics, no access line, no trace. */
+    telemetry?: boolean;
+    /** The route template used as the `http_route` label, set when the route is registered. */
+    httpRoute?: string;
+  }
+  interface FastifyInstance {
+    telemetry: Telemetry;
+  }
+  interface FastifyRequest {
+    /** `performance.now()` when the request arrived. */
+    telemetryStart: number;
+    /** Its `http_server_active_requests` labels; undefined for requests that are not traffic. */
+    telemetryLabels: ActiveRequestLabels | undefined;
+  }
+}
+
+interface ActiveRequestLabels {
+  http_request_method: string;
+  http_route: string;
+}
+
+export interface TelemetryOptions {
+  /** Where the plugin serves the scrape endpoint; `false` serves none (render it yourself). Default `/metrics`. */
+  metricsPath?: string | false;
+  /** Upper bounds of the duration histogram's buckets, in seconds. Default: OpenTelemetry's, 5 ms to 10 s. */
+  buckets?: readonly number[];
+  /** `process_*` and `nodejs_*` metrics. Default `true`. */
+  runtimeMetrics?: boolean;
+  /** OpenAPI tags for the scrape route, when the app documents its routes. */
+  metricsTags?: string[];
+}
+
+/** For routes registered before the plugin, whose template `onRoute` did not see; the unmatched label for none. */
+function routeLabel(url: string | undefined): string {
+  return url === undefined ? UNMATCHED_ROUTE : routeTemplate(url);
+}
+
+/** The `app.telemetry` decorator. */
+export interface Telemetry {
+  /** Adds a metric of the app's own (created with `registers: []`) to what `/metrics` renders. */
+  register: HttpMetrics['register'];
+  /** The scrape answer for an `Accept` header: OpenMetrics with exemplars when preferred, else Prometheus text. */
+  render(accept?: string): Promise<{ body: string; contentType: string }>;
+  /** @internal The metrics behind the decorator, for the constructor's rejection handlers. */
+  metrics: HttpMetrics;
+}
+
+const EXPOSITION = { type: 'string', description: 'Prometheus text, or OpenMetrics with exemplars when asked for' };
+
+/**
+ * Route-template metrics (OpenTelemetry HTTP conventions), one access line a request, and the
+ * scrape endpoint. Requests that end without an answer count as 499, thrown errors as 500.
+ */
+const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) => {
+  const metrics = createHttpMetrics({
+    buckets: options.buckets ?? DEFAULT_BUCKETS,
+    runtimeMetrics: options.runtimeMetrics ?? true,
+  });
+  app.decorate('telemetry', {
+    register: metrics.register,
+    render: (accept?: string) => metrics.render(prefersOpenMetrics(accept)),
+    metrics,
+  } satisfies Telemetry);
+
+  app.addHook('onRoute', (route) => {
+    const httpRoute = routeTemplate(route.url);
+    route.config = { ...route.config, httpRoute };
+    if (route.config.telemetry === false && !httpRoute.includes('{')) untracedPaths.add(httpRoute);
+  });
+
+  app.decorateRequest('telemetryStart', 0);
+  app.decorateRequest('telemetryLabels', undefined);
+
+  // The labels are worked out once, here: `request.routeOptions` builds a new object at every read.
+  app.addHook('onRequest', (request, _reply, next) => {
+    const { config } = request.routeOptions;
+    if (config.telemetry !== false) {
+      const labels = {
+        http_request_method: methodLabel(request.method),
+        http_route: config.httpRoute ?? routeLabel(request.routeOptions.url),
+      };
+      request.telemetryStart = performance.now();
+      request.telemetryLabels = labels;
+      metrics.activeRequests.inc(labels);
+    }
+    next();
+  });
+
+  /** The request is over, answered or abandoned. */
+  function finish(request: FastifyRequest, statusCode: number, message: string): void {
+    const labels = request.telemetryLabels;
+    if (labels === undefined) return;
+    metrics.activeRequests.dec(labels);
+    record(
+      metrics,
+      request.log,
+      {
+        http_request_method: labels.http_request_method,
+        http_route: labels.http_route,
+        url_path: urlPath(request.url),
+        http_response_status_code: statusCode,
+        duration_ms: performance.now() - request.telemetryStart,
+      },
+      message,
+    );
+  }
+
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, next) => {
+    finish(request, reply.statusCode, 'request completed');
+    next();
+  });
+
+  // A client that leaves before the answer never gets `onResponse`; without this the
+  // request would stay "active" for ever and be missing from the counts.
+  app.addHook('onRequestAbort', (request: FastifyRequest, next) => {
+    finish(request, CLIENT_CLOSED_REQUEST, 'request aborted by client');
+    next();
+  });
+
+  if (options.metricsPath !== false) {
+    app.get(
+      options.metricsPath ?? '/metrics',
+      {
+        config: { telemetry: false },
+        schema: {
+          summary: 'Prometheus scrape endpoint',
+          ...(options.metricsTags === undefined ? {} : { tags: options.metricsTags }),
+          response: {
+            200: {
+              content: { 'text/plain': { schema: EXPOSITION }, 'application/openmetrics-text': { schema: EXPOSITION } },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const { body, contentType } = await app.telemetry.render(request.headers.accept);
+        return reply.type(contentType).send(body);
+      },
+    );
+  }
+  done();
+};
+
+export default fp(telemetry, { name: 'telemetry', fastify: '5.x' });

@@ -1,0 +1,45 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { HttpMetrics } from './metrics.ts';
+import { exemplarLabels } from './trace-context.ts';
+
+const MS_PER_SECOND = 1000;
+/** nginx's convention for "the client closed the connection before the answer". */
+export const CLIENT_CLOSED_REQUEST = 499;
+const FIRST_CLIENT_ERROR = 400;
+const FIRST_SERVER_ERROR = 500;
+
+/** What one finished request was, in the metric labels' words. */
+export interface Outcome {
+  /** The bounded method label (`_OTHER` outside the standard set). */
+  http_request_method: string;
+  /** The route template, or the unmatched label. */
+  http_route: string;
+  /** The path as the client sent it, without the query; unknown when the request line was unreadable. */
+  url_path: string | undefined;
+  http_response_status_code: number;
+  duration_ms: number;
+}
+
+function accessLogLevel(statusCode: number): 'info' | 'warn' | 'error' {
+  if (statusCode >= FIRST_SERVER_ERROR) return 'error';
+  if (statusCode >= FIRST_CLIENT_ERROR) return 'warn';
+  return 'info';
+}
+
+/**
+ * One observation and one access line for a finished request, answered, abandoned or rejected
+ * before routing. Both carry the active trace, when there is one.
+ */
+export function record(metrics: HttpMetrics, log: FastifyBaseLogger, outcome: Outcome, message: string): void {
+  metrics.requestDuration.observe({
+    labels: {
+      http_request_method: outcome.http_request_method,
+      http_route: outcome.http_route,
+      http_response_status_code: outcome.http_response_status_code,
+    },
+    value: outcome.duration_ms / MS_PER_SECOND,
+    exemplarLabels: exemplarLabels(),
+  });
+  outcome.duration_ms = Math.round(outcome.duration_ms * MS_PER_SECOND) / MS_PER_SECOND;
+  log[accessLogLevel(outcome.http_response_status_code)](outcome, message);
+}
