@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
 import { pollUntil } from '../helpers/poll.ts';
+import { exchange, parseResponse } from '../helpers/raw-http.ts';
 import { ServerExitedError, startServer } from '../helpers/server-process.ts';
 
 async function activeRequests(url: string): Promise<number> {
@@ -42,6 +43,27 @@ describe('server.ts', () => {
     assert.ok(messages.includes('shutting down: draining in-flight requests'));
     assert.equal(messages.at(-1), 'shut down cleanly', 'the last line was flushed before exit');
     assert.equal(messages.filter((msg) => msg === 'request completed').length, 40);
+  });
+
+  test('DRAIN_DELAY_SECONDS: after SIGTERM readiness says 503 while fresh connections are still served', async (t) => {
+    const server = await startServer(t, { DRAIN_DELAY_SECONDS: '5' });
+    const port = Number(new URL(server.url).port);
+    server.child.kill('SIGTERM');
+    await pollUntil(() => server.logs.some((line) => line.msg.startsWith('draining')), Boolean, {
+      what: 'the drain delay to begin',
+    });
+    // Each exchange opens a new connection: the listener still accepts.
+    const ready = parseResponse(await exchange(port, 'GET /readyz HTTP/1.1\r\nhost: x\r\n\r\n'));
+    assert.equal(ready.status, 503);
+    const root = parseResponse(await exchange(port, 'GET / HTTP/1.1\r\nhost: x\r\n\r\n'));
+    assert.equal(root.status, 200);
+    assert.equal(root.headers.connection, 'close', 'clients reconnect, through the load balancer, elsewhere');
+    assert.ok(!server.logs.some((line) => line.msg.startsWith('shutting down')), 'still within the delay');
+
+    assert.deepEqual(await server.exited, { code: 0, signal: null });
+    const messages = server.logs.map((line) => line.msg);
+    assert.ok(messages.indexOf('shutting down: draining in-flight requests') > messages.indexOf('request completed'));
+    assert.equal(messages.at(-1), 'shut down cleanly');
   });
 
   test('a second signal exits at once, without waiting for sleeping requests', async (t) => {
