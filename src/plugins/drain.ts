@@ -41,6 +41,7 @@ const drain: FastifyPluginCallback = (app, _options, done) => {
     for (const socket of connections) if (socket.bytesRead === 0) socket.destroy();
     hookDone();
   });
+  // At send time, so requests that were already in flight when draining began close too.
   app.addHook('onSend', (_request, reply, payload, next) => {
     if (draining) reply.header('connection', 'close');
     next(null, payload);

@@ -28,11 +28,12 @@ export const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 } as const;
 
-const HTML_TYPE = /^text\/html\b/;
+/** Every security header of an answer, worked out once: per request only the choice between them is made. */
+const API_HEADERS = { ...SECURITY_HEADERS, 'content-security-policy': API_CSP };
+const PAGE_HEADERS = { ...SECURITY_HEADERS, 'content-security-policy': PAGE_CSP };
 
-function setSecurityHeaders(reply: FastifyReply, contentType: string): void {
-  reply.headers(SECURITY_HEADERS);
-  reply.header('content-security-policy', HTML_TYPE.test(contentType) ? PAGE_CSP : API_CSP);
+function setSecurityHeaders(reply: FastifyReply, contentType: unknown): void {
+  reply.headers(typeof contentType === 'string' && contentType.startsWith('text/html') ? PAGE_HEADERS : API_HEADERS);
 }
 
 type FrameworkErrorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void;
@@ -43,7 +44,7 @@ type FrameworkErrorHandler = (error: FastifyError, request: FastifyRequest, repl
  */
 export function withSecurityHeaders(handler: FrameworkErrorHandler): FrameworkErrorHandler {
   return (error, request, reply) => {
-    setSecurityHeaders(reply, '');
+    setSecurityHeaders(reply, undefined);
     handler(error, request, reply);
   };
 }
@@ -55,7 +56,7 @@ export function withSecurityHeaders(handler: FrameworkErrorHandler): FrameworkEr
  */
 const securityHeaders: FastifyPluginCallback = (app, _options, done) => {
   app.addHook('onSend', (_request, reply, payload, next) => {
-    setSecurityHeaders(reply, String(reply.getHeader('content-type') ?? ''));
+    setSecurityHeaders(reply, reply.getHeader('content-type'));
     next(null, payload);
   });
   done();
