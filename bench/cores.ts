@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { findExecutable } from '../test/helpers/require-tool.ts';
+import { findExecutable } from '../support/find-executable.ts';
 
 /**
  * Load and server on separate cores, as the issue's figures were measured: the server on the

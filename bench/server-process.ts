@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { pollUntil } from '../test/helpers/poll.ts';
-import { freePort } from '../test/helpers/processes.ts';
+import { freePort } from '../support/free-port.ts';
+import { pollUntil } from '../support/poll.ts';
 import { pinned, SERVER_CORE } from './cores.ts';
 import { cpuTicks, statusBytes } from './proc-stat.ts';
 

@@ -1,4 +1,4 @@
-import { findExecutable } from '../test/helpers/require-tool.ts';
+import { findExecutable } from '../support/find-executable.ts';
 import { CONTENDERS, type Contender, PYTHON, unavailableReason } from './contenders.ts';
 import { type Progress, runLoadRounds } from './load-rounds.ts';
 import { summarizeLoad } from './load-summary.ts';

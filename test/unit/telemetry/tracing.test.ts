@@ -4,9 +4,9 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { CLIENT_CLOSED_REQUEST } from '../../../src/telemetry/http-telemetry.ts';
 import { startTracing, tracingEnabled, UNTRACED_PATHS } from '../../../src/telemetry/tracing.ts';
+import { pollUntil } from '../../../support/poll.ts';
 import type { LogLine } from '../../helpers/app.ts';
 import { parseExposition, type Sample, sumOf } from '../../helpers/exposition.ts';
-import { pollUntil } from '../../helpers/poll.ts';
 
 // The SDK must be running before Fastify is created, so the app is imported only afterwards.
 // Each test file runs in its own process: this provider stays out of the other tests.
