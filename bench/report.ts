@@ -29,6 +29,7 @@ function pairedRatio(mine: Sample[], all: Sample[], of: (mine: Sample, baseline:
   );
 }
 
+const count = (value: number) => value.toLocaleString('en-US');
 const fixed = (value: number | undefined, digits: number, suffix = '') =>
   value === undefined ? '–' : `${value.toFixed(digits)}${suffix}`;
 
@@ -41,7 +42,7 @@ function table(contenders: Contender[], samples: Sample[]): string[] {
       const rpsRatio = pairedRatio(mine, samples, (s, b) => s.requestsPerSecond / b.requestsPerSecond);
       const cpuRatio = pairedRatio(mine, samples, (s, b) => b.cpuUsPerRequest / s.cpuUsPerRequest);
       const errors = mine.reduce((sum, sample) => sum + sample.errors, 0);
-      const cells = [`\`${path}\``, label, rps === undefined ? '–' : Math.round(rps).toLocaleString('en-US')];
+      const cells = [`\`${path}\``, label, rps === undefined ? '–' : count(Math.round(rps))];
       cells.push(fixed(rpsRatio, 2, '×'), fixed(cpu, 1), fixed(cpuRatio, 2, '×'), String(errors));
       return `| ${cells.join(' | ')} |`;
     }),
@@ -73,19 +74,31 @@ export interface RunFacts {
 /** The generated section: the table, how it was measured, and on what. */
 export function renderSection({ options, contenders, samples, tracing, loadBefore }: RunFacts): string {
   const { rounds, duration, warmup, connections } = options;
+  const how = options.quick
+    ? '`npm run bench -- --quick` — **a smoke run: do not compare these figures**'
+    : '`make bench`';
+  const cores = PINNING
+    ? `server on core ${SERVER_CORE}, wrk and the bench on core 0 (taskset)`
+    : '**not pinned** (no taskset, or one core)';
   const lines = [
-    `Regenerated ${new Date().toISOString()} by \`npm run bench${options.quick ? ' -- --quick' : ''}\`${options.quick ? ' — **a smoke run: do not compare these figures**' : ''}.`,
+    `Regenerated ${new Date().toISOString()} by ${how}.`,
     '',
     ...table(contenders, samples),
     '',
-    `- ${rounds} round(s), each contender in turn (a fresh process each round): per route ${warmup} s of warm-up, then ${duration} s measured by wrk (1 thread, ${connections} connections). Figures are medians over rounds; ratios are the median of each round's ratio to bare Fastify. "By CPU" is bare Fastify's CPU per request over the contender's.`,
-    "- CPU µs/req: the server process's CPU time (user + system, all threads, from /proc) over the requests it answered; it moves less than req/s when the machine is shared. Errors: socket errors and answers with a status other than the route's.",
-    `- Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${PINNING ? `server on core ${SERVER_CORE}, wrk and the bench on core 0 (taskset)` : '**not pinned** (no taskset or one core)'}; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]?.toFixed(2)} after. Node ${process.versions.node}; commit ${commit()}.`,
+    `- ${rounds} round(s), each contender in turn, a fresh process each round: per route ${warmup} s of warm-up, ` +
+      `then ${duration} s measured by wrk (1 thread, ${connections} connections). Figures are medians over rounds; ` +
+      "ratios are the median of each round's ratio to bare Fastify. \"By CPU\" is bare Fastify's CPU per request over the contender's.",
+    "- CPU µs/req: the server process's CPU time (user + system, all threads, from /proc) over the requests it " +
+      'answered; it moves less than req/s when the machine is shared. Errors: socket errors and answers with a ' +
+      "status other than the route's.",
+    `- Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${cores}; 1-minute load average ` +
+      `${loadBefore.toFixed(2)} before, ${loadavg()[0]?.toFixed(2)} after. Node ${process.versions.node}; commit ${commit()}.`,
   ];
   if (tracing.requests > 0) {
-    const perRequest = (tracing.spans / tracing.requests).toFixed(2);
     lines.push(
-      `- Tracing on: 100% sampled, OTLP/HTTP to a sink in the bench process. It received ${tracing.spans.toLocaleString('en-US')} spans for ${tracing.requests.toLocaleString('en-US')} requests (${perRequest} a request; fewer than the spans a request makes means the batch processor dropped some).`,
+      `- Tracing on: 100% sampled, OTLP/HTTP to a sink in the bench process, which received ${count(tracing.spans)} ` +
+        `spans for ${count(tracing.requests)} requests: ${(tracing.spans / tracing.requests).toFixed(2)} a request ` +
+        '(fewer than a request makes would mean the batch processor dropped some).',
     );
   }
   return lines.join('\n');
