@@ -24,7 +24,9 @@ function pairedRatio(mine: Sample[], all: Sample[], of: (mine: Sample, baseline:
   return median(
     mine.flatMap((sample) => {
       const base = all.find((b) => b.contender === BASELINE && b.path === sample.path && b.round === sample.round);
-      return base === undefined ? [] : [of(sample, base)];
+      const ratio = base === undefined ? Number.NaN : of(sample, base);
+      // A round where either side answered nothing (a stalled VM) has no ratio.
+      return Number.isFinite(ratio) && ratio > 0 ? [ratio] : [];
     }),
   );
 }

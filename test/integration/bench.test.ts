@@ -22,14 +22,12 @@ test('a one-contender smoke run rewrites only the generated section, with a row 
   const report = readFileSync(out, 'utf8');
   assert.doesNotMatch(report, /stale figures/);
   assert.match(report, /## What was tried\n\nhand-written notes\n$/);
+  // Figures, not speed: a shared machine may stall a 1 s run, so no value is asserted, and a
+  // round where the baseline answered nothing has no ratio (–).
+  const ratio = '(?:\\d+\\.\\d\\d×|–)';
   for (const route of ['/', '/status/500']) {
-    const row = new RegExp(
-      `^\\| \`${route}\` \\| bare Fastify \\(same routes\\) \\| ([\\d,]+) \\| 1\\.00× \\| ([\\d.]+) \\| 1\\.00× \\| \\d+ \\|$`,
-      'm',
-    );
-    const [, rps = '', cpu = ''] = row.exec(report) ?? assert.fail(`no row for ${route} in:\n${report}`);
-    assert.ok(Number(rps.replaceAll(',', '')) > 0, `req/s on ${route}`);
-    assert.ok(Number(cpu) > 0, `CPU µs/req on ${route}`);
+    const cells = [`\`${route}\``, 'bare Fastify \\(same routes\\)', '[\\d,]+', ratio, '\\d+\\.\\d', ratio, '\\d+'];
+    assert.match(report, new RegExp(`^\\| ${cells.join(' \\| ')} \\|$`, 'm'));
   }
 });
 
