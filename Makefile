@@ -73,7 +73,7 @@ load: node_modules ## Send the seed's load scenario to the running stack (ARGS="
 dashboards: node_modules ## Regenerate the Grafana dashboards' JSON from dashboards/
 	npm run dashboards
 
-bench: node_modules ## Benchmark the service side by side with bare Fastify and raw node:http (needs wrk; ARGS="--quick")
+bench: node_modules ## Benchmark the service beside bare Fastify and node:http; writes bench/RESULTS.md (needs wrk; ARGS="--quick")
 	npm run bench -- $(ARGS)
 
 clean: ## Remove installed dependencies, test artifacts and local tools

@@ -1,130 +1,78 @@
 import { parseArgs } from 'node:util';
+import { CONTENDERS } from './contenders.ts';
 
-/** What a `make bench` run does; every knob a flag, so development runs can be short. */
 export interface BenchOptions {
-  /** Measured seconds of each wrk run. */
-  durationSeconds: number;
-  /** Unmeasured seconds of load before the measured runs, for the JIT. */
-  warmupSeconds: number;
-  /** Rounds over every contender, interleaved; results are medians over rounds. */
+  /** Interleaved rounds over every contender; figures are medians over rounds. */
   rounds: number;
+  /** Measured seconds of each wrk run, after `warmup` unmeasured ones for the JIT. */
+  duration: number;
+  warmup: number;
   connections: number;
-  /** Requests held at once in the sleep scenario, and how long each sleeps. */
-  sleepRequests: number;
-  sleepSeconds: number;
-  /** Histogram label sets for the `/metrics` render measurement. */
-  renderSeries: number[];
-  /** Contender ids to run (all when undefined). */
-  only: string[] | undefined;
-  /** Write CPU profiles of the service under load instead of benchmarking. */
-  profile: boolean;
-  /** Rewrite RESULTS.md from results.json, measuring nothing. */
-  reportOnly: boolean;
-  /** Where RESULTS.md and results.json go: bench/ for a full run, the git-ignored bench/results/ for a quick one. */
-  outDir: string;
+  /** Contender ids to run, in CONTENDERS' order. */
+  only: string[];
+  /** The Markdown file whose generated section is rewritten. */
+  out: string;
+  quick: boolean;
+  help: boolean;
 }
 
-export const DEFAULTS: BenchOptions = {
-  durationSeconds: 5,
-  warmupSeconds: 2,
-  rounds: 3,
-  connections: 50,
-  sleepRequests: 10_000,
-  sleepSeconds: 1,
-  renderSeries: [10, 100, 1000],
-  only: undefined,
-  profile: false,
-  reportOnly: false,
-  outDir: 'bench',
-};
-
-/** `--quick`: a smoke run for development, one short round and a smaller sleep wave. */
-const QUICK: Partial<BenchOptions> = {
-  durationSeconds: 1,
-  warmupSeconds: 1,
-  rounds: 1,
-  sleepRequests: 1000,
-  outDir: 'bench/results',
-};
+const FULL = { rounds: 5, duration: 3, warmup: 1, connections: 50, out: 'bench/RESULTS.md' };
+/** A smoke run: noisy figures, so they go to the git-ignored bench/results/. */
+const QUICK = { ...FULL, rounds: 1, duration: 1, out: 'bench/results/RESULTS.md' };
 
 export const USAGE = `Usage: npm run bench -- [options]
-  --duration <s>        measured seconds per wrk run (default ${DEFAULTS.durationSeconds})
-  --warmup <s>          warm-up seconds per contender and route (default ${DEFAULTS.warmupSeconds})
-  --rounds <n>          interleaved rounds; results are medians (default ${DEFAULTS.rounds})
-  --connections <n>     wrk connections (default ${DEFAULTS.connections})
-  --sleep-requests <n>  concurrent sleeping requests (default ${DEFAULTS.sleepRequests})
-  --sleep-seconds <s>   how long each of them sleeps (default ${DEFAULTS.sleepSeconds})
-  --render-series <list> histogram label sets for the /metrics render (default ${DEFAULTS.renderSeries.join(',')})
-  --only <ids>          comma-separated contender ids
-  --quick               1 round of 1 s, 1,000 sleeps: for development
-  --profile             CPU-profile the service under load (no benchmark)
-  --report              rewrite RESULTS.md from results.json (no measurement)
-  --out <dir>           where RESULTS.md and results.json go (default bench; bench/results with --quick)`;
+  --rounds <n>        interleaved rounds; figures are medians (default ${FULL.rounds})
+  --duration <s>      measured seconds per contender and route (default ${FULL.duration})
+  --warmup <s>        unmeasured seconds before each (default ${FULL.warmup})
+  --connections <n>   wrk connections (default ${FULL.connections})
+  --only <ids>        comma-separated, from: ${CONTENDERS.map((contender) => contender.id).join(', ')}
+  --out <file>        report file (default ${FULL.out}; ${QUICK.out} with --quick)
+  --quick             ${QUICK.rounds} round of ${QUICK.duration} s: a smoke run`;
 
 export class OptionsError extends Error {
   override name = 'OptionsError';
 }
 
-function positive(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
+function count(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new OptionsError(
-      `--${name} must be a positive ${integer ? 'integer' : 'number'} (got ${JSON.stringify(raw)})`,
-    );
-  }
+  if (!Number.isInteger(value) || value <= 0) throw new OptionsError(`--${name} must be a positive integer: ${raw}`);
   return value;
 }
 
-function list(raw: string | undefined): string[] | undefined {
-  return raw
-    ?.split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-}
-
 /** Reads the command line; throws an OptionsError naming the flag on bad input. */
-export function parseOptions(argv: string[]): BenchOptions & { help: boolean } {
-  let parsed: ReturnType<typeof parseArgs<{ options: Record<string, { type: 'string' | 'boolean' }> }>>;
+export function parseOptions(argv: string[]): BenchOptions {
+  let values: Record<string, string | boolean | undefined>;
   try {
-    parsed = parseArgs({
+    ({ values } = parseArgs({
       args: argv,
-      strict: true,
       options: {
+        rounds: { type: 'string' },
         duration: { type: 'string' },
         warmup: { type: 'string' },
-        rounds: { type: 'string' },
         connections: { type: 'string' },
-        'sleep-requests': { type: 'string' },
-        'sleep-seconds': { type: 'string' },
-        'render-series': { type: 'string' },
         only: { type: 'string' },
-        quick: { type: 'boolean' },
-        profile: { type: 'boolean' },
-        report: { type: 'boolean' },
         out: { type: 'string' },
-        help: { type: 'boolean' },
+        quick: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
       },
-    });
+    }));
   } catch (error) {
     throw new OptionsError((error as Error).message);
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  const base = values.quick === true ? { ...DEFAULTS, ...QUICK } : DEFAULTS;
   const text = (name: string) => values[name] as string | undefined;
-  const renderSeries = list(text('render-series'))?.map((item) => positive('render-series', item, 0, true));
+  const base = values.quick === true ? QUICK : FULL;
+  const only = text('only')?.split(',') ?? CONTENDERS.map((contender) => contender.id);
+  const unknown = only.filter((id) => !CONTENDERS.some((contender) => contender.id === id));
+  if (unknown.length > 0) throw new OptionsError(`--only: unknown contender ${unknown.join(', ')}`);
   return {
-    durationSeconds: positive('duration', text('duration'), base.durationSeconds, true),
-    warmupSeconds: positive('warmup', text('warmup'), base.warmupSeconds, true),
-    rounds: positive('rounds', text('rounds'), base.rounds, true),
-    connections: positive('connections', text('connections'), base.connections, true),
-    sleepRequests: positive('sleep-requests', text('sleep-requests'), base.sleepRequests, true),
-    sleepSeconds: positive('sleep-seconds', text('sleep-seconds'), base.sleepSeconds, false),
-    renderSeries: renderSeries ?? base.renderSeries,
-    only: list(text('only')),
-    profile: values.profile === true,
-    reportOnly: values.report === true,
-    outDir: text('out') ?? base.outDir,
+    rounds: count('rounds', text('rounds'), base.rounds),
+    duration: count('duration', text('duration'), base.duration),
+    warmup: count('warmup', text('warmup'), base.warmup),
+    connections: count('connections', text('connections'), base.connections),
+    only,
+    out: text('out') ?? base.out,
+    quick: values.quick === true,
     help: values.help === true,
   };
 }

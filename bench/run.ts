@@ -1,17 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { findExecutable } from '../support/find-executable.ts';
+import { type OtlpSink, startOtlpSink } from '../support/otlp-sink.ts';
+import { CONTENDERS, REPO } from './contenders.ts';
+import { pinSelf } from './cores.ts';
 import { OptionsError, parseOptions, USAGE } from './options.ts';
-import { runProfile } from './profile.ts';
-import { renderReport } from './report.ts';
-import type { BenchResults } from './results.ts';
-import { MissingToolError, runSuite } from './suite.ts';
+import { renderSection, splice } from './report.ts';
+import { runRounds } from './rounds.ts';
 
-/** `make bench`: measures the service side by side with its baselines, writes bench/results.json and bench/RESULTS.md. */
-const REPO = fileURLToPath(new URL('..', import.meta.url));
+/** `make bench`: every contender side by side in one run; rewrites the generated section of the report. */
 const EXIT_USAGE = 2;
-
-const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 let options: ReturnType<typeof parseOptions>;
 try {
@@ -21,31 +20,34 @@ try {
   process.stderr.write(`${error.message}\n\n${USAGE}\n`);
   process.exit(EXIT_USAGE);
 }
-
-const outDir = join(REPO, options.outDir);
-const resultsJson = join(outDir, 'results.json');
-const resultsMd = join(outDir, 'RESULTS.md');
-const shown = (path: string) => relative(REPO, path);
-
-try {
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-  } else if (options.profile) {
-    await runProfile(options, progress);
-  } else if (options.reportOnly) {
-    writeFileSync(resultsMd, renderReport(JSON.parse(readFileSync(resultsJson, 'utf8')) as BenchResults));
-    process.stdout.write(`Rewrote ${shown(resultsMd)} from ${shown(resultsJson)}\n`);
-  } else {
-    const { help: _help, ...benchOptions } = options;
-    const results = await runSuite(benchOptions, progress);
-    const report = renderReport(results);
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(resultsJson, `${JSON.stringify(results, null, 2)}\n`);
-    writeFileSync(resultsMd, report);
-    process.stdout.write(`${report}\nWrote ${shown(resultsMd)} and ${shown(resultsJson)}\n`);
-  }
-} catch (error) {
-  if (!(error instanceof MissingToolError)) throw error;
-  process.stderr.write(`${error.message}\n`);
+if (options.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (findExecutable('wrk') === undefined) {
+  process.stderr.write('wrk not found: apt-get install wrk\n');
   process.exit(1);
+}
+
+const contenders = CONTENDERS.filter((contender) => options.only.includes(contender.id));
+const loadBefore = loadavg()[0] ?? 0;
+pinSelf();
+let sink: OtlpSink | undefined;
+if (contenders.some((contender) => contender.tracing)) sink = await startOtlpSink({ keepExports: false });
+try {
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const { samples, tracing } = await runRounds(contenders, options, sink, progress);
+  const section = renderSection({ options, contenders, samples, tracing, loadBefore });
+  const out = resolve(REPO, options.out);
+  let existing: string | undefined;
+  try {
+    existing = readFileSync(out, 'utf8');
+  } catch {
+    existing = undefined;
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, splice(existing, section));
+  process.stdout.write(`${section}\n\nWrote ${out}\n`);
+} finally {
+  await sink?.close();
 }

@@ -14,9 +14,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
+import { findExecutable } from '../../support/find-executable.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { panelsOf, readDashboards } from '../helpers/dashboards.ts';
-import { findExecutable } from '../helpers/require-tool.ts';
 
 const GRAFANA = `http://127.0.0.1:${process.env.GRAFANA_PORT ?? '3000'}`;
 const USER = process.env.GF_SECURITY_ADMIN_USER ?? 'admin';

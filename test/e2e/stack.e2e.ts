@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseDotEnv } from '../../scripts/health.ts';
-import { pollUntil } from '../helpers/poll.ts';
+import { pollUntil } from '../../support/poll.ts';
 
 /** The compose service, Prometheus job, Loki `service_name` and OpenTelemetry `service.name` alike. */
 const SERVICE = 'backend';

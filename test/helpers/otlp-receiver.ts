@@ -1,7 +1,5 @@
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
+import { type OtlpExport, startOtlpSink } from '../../support/otlp-sink.ts';
 
 /** OTLP/JSON's `AnyValue`, as much of it as span and resource attributes use here. */
 interface AnyValue {
@@ -44,18 +42,11 @@ export interface ReceivedSpan {
   resource: Record<string, unknown>;
 }
 
-export interface ReceivedExport {
-  method: string;
-  path: string;
-  contentType: string | undefined;
-  body: string;
-}
-
 export interface OtlpReceiver {
   /** The base URL to give as `OTEL_EXPORTER_OTLP_ENDPOINT`. */
   endpoint: string;
   /** Every request received, in order. */
-  exports: ReceivedExport[];
+  exports: OtlpExport[];
   /** The spans of every JSON export received so far. */
   spans(): ReceivedSpan[];
 }
@@ -89,31 +80,13 @@ function decode(body: string): ReceivedSpan[] {
   );
 }
 
-/** A stand-in for an OTLP/HTTP collector (Alloy, in compose) on a free port: accepts and keeps every export. */
+/** The shared OTLP sink on a free port, closed after the test, with the spans it received decoded. */
 export async function startOtlpReceiver(t: TestContext): Promise<OtlpReceiver> {
-  const exports: ReceivedExport[] = [];
-  const server = createServer(async (request, response) => {
-    let body = '';
-    for await (const chunk of request) body += chunk;
-    exports.push({
-      method: request.method ?? '',
-      path: request.url ?? '',
-      contentType: request.headers['content-type'],
-      body,
-    });
-    // An empty ExportTraceServiceResponse: everything accepted.
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  const { port } = server.address() as AddressInfo;
+  const sink = await startOtlpSink();
+  t.after(() => sink.close());
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    exports,
-    spans: () => exports.filter((e) => e.contentType === 'application/json').flatMap((e) => decode(e.body)),
+    endpoint: sink.endpoint,
+    exports: sink.exports,
+    spans: () => sink.exports.filter((e) => e.contentType === 'application/json').flatMap((e) => decode(e.body)),
   };
 }

@@ -1,22 +1,11 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { TestContext } from 'node:test';
-import { pollUntil } from './poll.ts';
-
-/** A free loopback port: bound, noted, released (Prometheus and Alertmanager cannot report port 0). */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+import { type ServerProcess, startServerProcess } from '../../support/server-process.ts';
 
 /** A scratch directory removed after the test. */
 export function scratchDir(t: TestContext, prefix: string): string {
@@ -71,31 +60,15 @@ export function spawnCollected(
   return { child, stdout: () => stdout, stderr: () => stderr, output: () => output, exited };
 }
 
-/** Starts a long-running tool, kills it after the test, and waits until `readyUrl` answers 200. */
+/** Starts a long-running tool, stops it after the test, and waits until `readyUrl` answers 2xx. */
 export async function startProcess(
   t: TestContext,
   command: string,
   args: string[],
   readyUrl: string,
-): Promise<CollectedProcess> {
-  const started = spawnCollected(command, args);
-  const { child } = started;
-  t.after(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  });
-  await pollUntil(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${command} exited early:\n${started.output()}`);
-      return fetch(readyUrl).then(
-        (res) => res.ok,
-        () => false,
-      );
-    },
-    Boolean,
-    { what: `${command} to be ready`, deadlineMs: 30_000 },
-  );
+): Promise<ServerProcess> {
+  const started = await startServerProcess(command, args, readyUrl);
+  t.after(() => started.stop());
   return started;
 }
 

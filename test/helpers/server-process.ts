@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { pollUntil } from '../../support/poll.ts';
 import type { LogLine } from './app.ts';
-import { pollUntil } from './poll.ts';
 import { spawnCollected } from './processes.ts';
 
 const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));

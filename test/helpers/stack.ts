@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { stringify } from 'yaml';
-import { freePort, startProcess } from './processes.ts';
+import { freePort } from '../../support/free-port.ts';
+import { startProcess } from './processes.ts';
 import { readRepoYaml, repoPath } from './repo.ts';
 
 /** Real Prometheus and Alertmanager (Debian packages) run with the repository's configuration. */

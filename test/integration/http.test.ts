@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CLIENT_CLOSED_REQUEST } from '../../src/telemetry/index.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { listenTestApp } from '../helpers/app.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
-import { pollUntil } from '../helpers/poll.ts';
 import { rawConnection } from '../helpers/raw-http.ts';
 
 const STATUS_ROUTE = '/status/{status_code}';

@@ -3,9 +3,9 @@ import { describe, test } from 'node:test';
 import { SECURITY_HEADERS } from '../../src/plugins/security-headers.ts';
 import { BODY_LIMIT_BYTES, MAX_HEADER_BYTES } from '../../src/server-limits.ts';
 import { REQUEST_DURATION, UNMATCHED_ROUTE } from '../../src/telemetry/index.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { listenTestApp } from '../helpers/app.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
-import { pollUntil } from '../helpers/poll.ts';
 import { exchange, parseResponse } from '../helpers/raw-http.ts';
 
 /** Requests refused before routing, or at the edge of what HTTP allows, over real sockets. */

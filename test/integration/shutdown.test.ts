@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { pollUntil } from '../../support/poll.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
-import { pollUntil } from '../helpers/poll.ts';
 import { exchange, parseResponse } from '../helpers/raw-http.ts';
 import { ServerExitedError, startServer } from '../helpers/server-process.ts';
 

@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import { stringify } from 'yaml';
+import { pollUntil } from '../../support/poll.ts';
 import {
   type DashboardJson,
   type DashboardQuery,
@@ -27,7 +28,6 @@ import {
   variableQuery,
 } from '../helpers/dashboards.ts';
 import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
-import { pollUntil } from '../helpers/poll.ts';
 import { scratchDir } from '../helpers/processes.ts';
 import { readRepoFile, readRepoYaml, repoPath } from '../helpers/repo.ts';
 import { requireTool } from '../helpers/require-tool.ts';

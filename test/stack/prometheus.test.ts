@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
+import { pollUntil } from '../../support/poll.ts';
 import { buildTestApp } from '../helpers/app.ts';
-import { pollUntil } from '../helpers/poll.ts';
 import { run, scratchDir } from '../helpers/processes.ts';
 import { readRepoYaml, repoPath } from '../helpers/repo.ts';
 import { requireTool } from '../helpers/require-tool.ts';

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CHECKS } from '../../../scripts/health.ts';
-import { freePort, run } from '../../helpers/processes.ts';
+import { freePort } from '../../../support/free-port.ts';
+import { run } from '../../helpers/processes.ts';
 import { startServer } from '../../helpers/server-process.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../../scripts/health.ts', import.meta.url));

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { freePort } from '../../../support/free-port.ts';
+import { pollUntil } from '../../../support/poll.ts';
 import { countKey, REQUEST_COUNT } from '../../../traffic/prometheus.ts';
 import type { Summary } from '../../../traffic/summary.ts';
 import { expectedCounts } from '../../../traffic/verify.ts';
 import { parseExposition, type Sample } from '../../helpers/exposition.ts';
-import { pollUntil } from '../../helpers/poll.ts';
-import { freePort } from '../../helpers/processes.ts';
 import { startServer } from '../../helpers/server-process.ts';
 import { type CliResult, runCli, startCli } from '../../helpers/traffic-cli.ts';
 

@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, type TestContext, test } from 'node:test';
+import { freePort } from '../../../support/free-port.ts';
+import { pollUntil } from '../../../support/poll.ts';
 import { AbortedError, Connection, errorKind, type Target } from '../../../traffic/connection.ts';
 import { requestBytes, startRun } from '../../../traffic/runner.ts';
-import { pollUntil } from '../../helpers/poll.ts';
-import { freePort } from '../../helpers/processes.ts';
 
 /** A real node:http server on a free port that counts the TCP connections it accepts. */
 async function server(t: TestContext, handler: (req: IncomingMessage, res: ServerResponse) => void) {

@@ -5,9 +5,9 @@ import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@o
 import { CLIENT_CLOSED_REQUEST } from '../../../src/telemetry/index.ts';
 import { untracedPaths } from '../../../src/telemetry/trace-context.ts';
 import { startTracing, tracingEnabled } from '../../../src/telemetry/tracing.ts';
+import { pollUntil } from '../../../support/poll.ts';
 import type { LogLine } from '../../helpers/app.ts';
 import { parseExposition, type Sample, sumOf } from '../../helpers/exposition.ts';
-import { pollUntil } from '../../helpers/poll.ts';
 
 // The SDK must be running before Fastify is created, so the app is imported only afterwards.
 // Each test file runs in its own process: this provider stays out of the other tests.

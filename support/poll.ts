@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 const DEFAULT_DEADLINE_MS = 10_000;
 const DEFAULT_INTERVAL_MS = 20;
 
-/** Calls `probe` until `done` accepts its result or the deadline passes: no fixed sleeps in tests. */
+/** Calls `probe` until `done` accepts its result or the deadline passes: no fixed sleeps. */
 export async function pollUntil<T>(
   probe: () => Promise<T> | T,
   done: (value: T) => boolean,
