@@ -55,7 +55,12 @@ export async function helmTemplate(helm: string, args: readonly string[] = []) {
 export async function renderChart(helm: string, args: readonly string[] = []): Promise<K8sObject[]> {
   const result = await helmTemplate(helm, args);
   if (result.code !== 0) throw new Error(`helm template failed:\n${result.output}`);
-  return parseAllDocuments(result.stdout)
+  return manifestObjects(result.stdout);
+}
+
+/** The objects of a multi-document manifest, failing on any YAML error. */
+export function manifestObjects(manifest: string): K8sObject[] {
+  return parseAllDocuments(manifest)
     .map((doc) => {
       if (doc.errors.length > 0) throw doc.errors[0];
       return doc.toJS() as K8sObject | null;
