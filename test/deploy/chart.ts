@@ -24,7 +24,7 @@ export interface K8sObject {
 
 /** helm from PATH (`make helm` or .ci/run puts it there); undefined when skipped locally. */
 export function requireHelm(t: TestContext): string | undefined {
-  return requireTool(t, 'helm', 'run "make helm" (pinned helm 4.1.4 into .tools/helm/bin, on make\'s PATH)');
+  return requireTool(t, 'helm', 'run "make helm" (pinned helm 4.1.4 into .tools/helm/bin; make test installs it too)');
 }
 
 /** helm's own notices on stderr (helm 4 reports each followed symlink at INFO level). */
