@@ -10,9 +10,12 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE}
+# OTEL_SERVICE_NAME names the traces (the tracing entry reads only OTEL_* variables); keep it
+# equal to SERVICE_NAME, the name in log lines.
 ENV NODE_ENV=production \
     PORT=8080 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    OTEL_SERVICE_NAME=backend
 WORKDIR /app
 # The service needs node alone: the package managers the base image ships (npm, npx, corepack,
 # yarn) are removed with their bundled dependencies, fewer files for an attacker and the scanner.

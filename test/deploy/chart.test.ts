@@ -168,6 +168,7 @@ describe('the backend chart', () => {
       PORT: '8080',
       HOST: '0.0.0.0',
       SERVICE_NAME: 'backend',
+      OTEL_SERVICE_NAME: 'backend',
       LOG_LEVEL: 'info',
       MAX_SLEEP_SECONDS: '60',
       DRAIN_DELAY_SECONDS: '5',

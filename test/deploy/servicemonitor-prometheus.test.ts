@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { pollUntil } from '../../support/poll.ts';
 import { listenTestApp } from '../helpers/app.ts';
-import { pollUntil } from '../helpers/poll.ts';
 import { scratchDir } from '../helpers/processes.ts';
 import { readRepoYaml } from '../helpers/repo.ts';
 import { requireTool } from '../helpers/require-tool.ts';
