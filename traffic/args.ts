@@ -10,6 +10,8 @@ export interface Options {
   json: boolean;
   verify: boolean;
   prometheus: URL;
+  /** The Prometheus scrape job whose counts --verify sums, over every target (replica) in it. */
+  job: string;
   help: boolean;
 }
 
@@ -26,6 +28,8 @@ export const DEFAULTS = {
   rate: 20,
   // compose publishes Prometheus on PROMETHEUS_PORT, 9090 unless .env says otherwise.
   prometheus: 'http://localhost:9090',
+  // The service's job in observability/prometheus/prometheus.yml.
+  job: 'backend',
 } as const;
 
 const scenarioList = Object.entries(SCENARIOS)
@@ -44,9 +48,15 @@ Options:
   --json               print a machine-readable summary on stdout instead of the table
   --verify             after the run, check that Prometheus counted every request sent
   --prometheus URL     the Prometheus --verify asks (default ${DEFAULTS.prometheus})
+  --job NAME           the scrape job --verify sums over all its targets (default ${DEFAULTS.job})
   -h, --help           show this help
 
-Exit status: 0 done, 1 unreachable, connection errors or --verify mismatch, 2 bad usage, 130 interrupted.`;
+Exit status:
+  0    every request answered with the status its stream asked for (and counted, with --verify)
+  1    service or Prometheus unreachable, requests failed or answered otherwise, --verify mismatch
+  2    bad usage
+  130  interrupted by Ctrl-C (SIGINT)
+  143  terminated (SIGTERM)`;
 
 const OPTIONS = {
   url: { type: 'string' },
@@ -57,6 +67,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   verify: { type: 'boolean' },
   prometheus: { type: 'string' },
+  job: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -66,6 +77,8 @@ const NUMBER = /^\d+(?:\.\d+)?$|^\.\d+$/;
 /** Beyond this a typo is likelier than a wish: one process cannot start that many requests a second. */
 const MAX_RATE = 100_000;
 const MAX_SCALE = 1000;
+/** Quoted into PromQL selectors: no quote or backslash can break the query. */
+const JOB_NAME = /^[\w.:-]+$/;
 
 /** A positive number no bigger than `max`, or a UsageError naming the flag. */
 function positiveNumber(flag: string, raw: string, max: number, what: string): number {
@@ -90,6 +103,13 @@ function httpUrl(flag: 'url' | 'prometheus', raw: string): URL {
     throw new UsageError(`--${flag} must be an http:// URL such as ${DEFAULTS[flag]} (got ${JSON.stringify(raw)})`);
   }
   return url;
+}
+
+function jobName(raw: string): string {
+  if (!JOB_NAME.test(raw)) {
+    throw new UsageError(`--job must be a Prometheus job name: letters, digits, _ . : - (got ${JSON.stringify(raw)})`);
+  }
+  return raw;
 }
 
 /** node:util's parse errors, reworded to one short line. */
@@ -149,6 +169,7 @@ export function parseOptions(argv: readonly string[]): Options {
     json: values.json ?? false,
     verify: values.verify ?? false,
     prometheus: httpUrl('prometheus', values.prometheus ?? DEFAULTS.prometheus),
+    job: jobName(values.job ?? DEFAULTS.job),
     help: values.help ?? false,
   };
 }

@@ -1,13 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  countKey,
-  lastScrape,
-  NotScrapedError,
-  PrometheusError,
-  REQUEST_COUNT,
-  requestCounts,
-  SERVICE_JOB,
-} from './prometheus.ts';
+import { countKey, lastScrape, NotScrapedError, PrometheusError, REQUEST_COUNT, requestCounts } from './prometheus.ts';
 import type { Summary } from './summary.ts';
 
 /** How long to wait for Prometheus's next scrape of the service: many intervals of the repository's 3 s. */
@@ -32,6 +24,7 @@ export interface Verification {
 }
 
 export interface Baseline {
+  job: string;
   scrapedAt: number;
   counts: Map<string, number>;
 }
@@ -67,15 +60,20 @@ export function compareCounts(
 }
 
 /**
- * Resolves with Prometheus's time of the first scrape of the service later than `after` (or any
- * healthy scrape when `after` is undefined). A target not up yet is waited for, until the deadline.
+ * Resolves with Prometheus's time of the first scrape of every target of `job` later than `after` (or
+ * any healthy scrape when `after` is undefined). A target not up yet is waited for, until the deadline.
  */
-async function nextScrape(prometheus: URL, after: number | undefined, signal?: AbortSignal): Promise<number> {
+async function nextScrape(
+  prometheus: URL,
+  job: string,
+  after: number | undefined,
+  signal?: AbortSignal,
+): Promise<number> {
   const deadline = Date.now() + SCRAPE_DEADLINE_MS;
   let problem: string | undefined;
   for (;;) {
     try {
-      const scrapedAt = await lastScrape(prometheus);
+      const scrapedAt = await lastScrape(prometheus, job);
       if (after === undefined || scrapedAt > after) return scrapedAt;
       problem = undefined;
     } catch (error) {
@@ -83,7 +81,7 @@ async function nextScrape(prometheus: URL, after: number | undefined, signal?: A
       problem = error.message;
     }
     if (Date.now() > deadline) {
-      const stale = `Prometheus at ${prometheus.origin} has not scraped job "${SERVICE_JOB}"`;
+      const stale = `Prometheus at ${prometheus.origin} has not scraped job "${job}"`;
       throw new PrometheusError(`${problem ?? stale} (waited ${SCRAPE_DEADLINE_MS / 1000} s)`);
     }
     await delay(POLL_INTERVAL_MS, undefined, { signal });
@@ -94,9 +92,9 @@ async function nextScrape(prometheus: URL, after: number | undefined, signal?: A
  * The counters before the run, read from a scrape that began after this call: whatever the service
  * answered earlier is in them, so only the run's own requests make the difference.
  */
-export async function takeBaseline(prometheus: URL, signal?: AbortSignal): Promise<Baseline> {
-  const scrapedAt = await nextScrape(prometheus, await nextScrape(prometheus, undefined, signal), signal);
-  return { scrapedAt, counts: await requestCounts(prometheus) };
+export async function takeBaseline(prometheus: URL, job: string, signal?: AbortSignal): Promise<Baseline> {
+  const scrapedAt = await nextScrape(prometheus, job, await nextScrape(prometheus, job, undefined, signal), signal);
+  return { job, scrapedAt, counts: await requestCounts(prometheus, job) };
 }
 
 /** Waits for the scrapes after the run and compares the counters' increase with what was sent. */
@@ -106,17 +104,18 @@ export async function verifyCounts(
   summary: Summary,
   signal?: AbortSignal,
 ): Promise<Verification> {
+  const { job } = baseline;
   const expected = expectedCounts(summary);
-  let scrapedAt = await nextScrape(prometheus, undefined, signal);
+  let scrapedAt = await nextScrape(prometheus, job, undefined, signal);
   let rows: CountRow[] = [];
   for (let scrape = 0; scrape < SCRAPES_AFTER_RUN; scrape++) {
-    scrapedAt = await nextScrape(prometheus, scrapedAt, signal);
-    rows = compareCounts(expected, baseline.counts, await requestCounts(prometheus));
+    scrapedAt = await nextScrape(prometheus, job, scrapedAt, signal);
+    rows = compareCounts(expected, baseline.counts, await requestCounts(prometheus, job));
     if (rows.every((row) => row.sent === row.counted)) break;
   }
   return {
     prometheus: prometheus.origin,
-    job: SERVICE_JOB,
+    job,
     passed: rows.every((row) => row.sent === row.counted),
     rows,
   };
@@ -145,7 +144,7 @@ export function renderVerification(verification: Verification): string {
     ? `Verified: Prometheus counted all ${sent} requests, by route and status.`
     : 'MISMATCH: Prometheus did not count what was sent (another target, other traffic, or requests lost).';
   return [
-    `Prometheus ${verification.prometheus}, job "${verification.job}": increase of ${REQUEST_COUNT} over the run`,
+    `Prometheus ${verification.prometheus}, job "${verification.job}": increase of ${REQUEST_COUNT} over the run, summed over its targets`,
     table,
     verdict,
   ].join('\n');
