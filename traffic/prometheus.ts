@@ -38,11 +38,18 @@ export async function instantQuery(prometheus: URL, promql: string): Promise<Sam
   return body.data.result ?? [];
 }
 
+export interface ScrapeState {
+  /** Prometheus's clock when it answered, in seconds. */
+  now: number;
+  /** The oldest of the latest scrapes of the job's targets: every target has been scraped since. */
+  oldestScrape: number;
+}
+
 /**
- * When Prometheus last scraped every target of `job` (its clock, in seconds: the oldest of their
- * latest scrapes), after checking that the job has targets and that all of them are up.
+ * When Prometheus last scraped every target of `job` (its clock, in seconds), after checking that
+ * the job has targets and that all of them are up.
  */
-export async function lastScrape(prometheus: URL, job: string): Promise<number> {
+export async function scrapeState(prometheus: URL, job: string): Promise<ScrapeState> {
   const up = await instantQuery(prometheus, `up{job="${job}"}`);
   if (up.length === 0) {
     throw new NotScrapedError(`Prometheus at ${prometheus.origin} has no target in job "${job}"`);
@@ -53,7 +60,10 @@ export async function lastScrape(prometheus: URL, job: string): Promise<number> 
     throw new NotScrapedError(`Prometheus at ${prometheus.origin} cannot scrape ${down.join(', ')} (job "${job}")`);
   }
   const scraped = await instantQuery(prometheus, `timestamp(up{job="${job}"})`);
-  return Math.min(...scraped.map((sample) => Number(sample.value[1])));
+  return {
+    now: Math.min(...up.map((sample) => sample.value[0])),
+    oldestScrape: Math.min(...scraped.map((sample) => Number(sample.value[1]))),
+  };
 }
 
 export const countKey = (route: string, status: string | number) => `${route} ${status}`;

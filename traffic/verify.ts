@@ -1,12 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { countKey, lastScrape, NotScrapedError, PrometheusError, REQUEST_COUNT, requestCounts } from './prometheus.ts';
+import { countKey, NotScrapedError, PrometheusError, REQUEST_COUNT, requestCounts, scrapeState } from './prometheus.ts';
 import type { Summary } from './summary.ts';
 
 /** How long to wait for Prometheus's next scrape of the service: many intervals of the repository's 3 s. */
 export const SCRAPE_DEADLINE_MS = 30_000;
 const POLL_INTERVAL_MS = 500;
-/** A scrape can begin just before the last answers are counted: one more is waited for before a mismatch stands. */
-const SCRAPES_AFTER_RUN = 2;
+/** The service counts a request as its answer leaves: one more round of scrapes before a mismatch stands. */
+const SCRAPE_ROUNDS_AFTER_RUN = 2;
 
 export interface CountRow {
   route: string;
@@ -25,7 +25,6 @@ export interface Verification {
 
 export interface Baseline {
   job: string;
-  scrapedAt: number;
   counts: Map<string, number>;
 }
 
@@ -60,28 +59,26 @@ export function compareCounts(
 }
 
 /**
- * Resolves with Prometheus's time of the first scrape of every target of `job` later than `after` (or
- * any healthy scrape when `after` is undefined). A target not up yet is waited for, until the deadline.
+ * Resolves once Prometheus has scraped every target of `job` since this call, by its own clock: with
+ * replicas, each one's latest counts are then in. A target not up yet is waited for, until the deadline.
  */
-async function nextScrape(
-  prometheus: URL,
-  job: string,
-  after: number | undefined,
-  signal?: AbortSignal,
-): Promise<number> {
+async function everyTargetScraped(prometheus: URL, job: string, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + SCRAPE_DEADLINE_MS;
+  let since: number | undefined;
   let problem: string | undefined;
   for (;;) {
     try {
-      const scrapedAt = await lastScrape(prometheus, job);
-      if (after === undefined || scrapedAt > after) return scrapedAt;
+      const { now, oldestScrape } = await scrapeState(prometheus, job);
+      // A target that was down is scraped after this call whenever it comes up.
+      since ??= now;
+      if (oldestScrape > since) return;
       problem = undefined;
     } catch (error) {
       if (!(error instanceof NotScrapedError)) throw error;
       problem = error.message;
     }
     if (Date.now() > deadline) {
-      const stale = `Prometheus at ${prometheus.origin} has not scraped job "${job}"`;
+      const stale = `Prometheus at ${prometheus.origin} has not scraped every target of job "${job}"`;
       throw new PrometheusError(`${problem ?? stale} (waited ${SCRAPE_DEADLINE_MS / 1000} s)`);
     }
     await delay(POLL_INTERVAL_MS, undefined, { signal });
@@ -89,15 +86,15 @@ async function nextScrape(
 }
 
 /**
- * The counters before the run, read from a scrape that began after this call: whatever the service
- * answered earlier is in them, so only the run's own requests make the difference.
+ * The counters before the run, from scrapes of every target that began after this call: whatever
+ * the service answered earlier is in them, so only the run's own requests make the difference.
  */
 export async function takeBaseline(prometheus: URL, job: string, signal?: AbortSignal): Promise<Baseline> {
-  const scrapedAt = await nextScrape(prometheus, job, await nextScrape(prometheus, job, undefined, signal), signal);
-  return { job, scrapedAt, counts: await requestCounts(prometheus, job) };
+  await everyTargetScraped(prometheus, job, signal);
+  return { job, counts: await requestCounts(prometheus, job) };
 }
 
-/** Waits for the scrapes after the run and compares the counters' increase with what was sent. */
+/** Waits for every target's scrape after the run and compares the counters' increase with what was sent. */
 export async function verifyCounts(
   prometheus: URL,
   baseline: Baseline,
@@ -106,10 +103,9 @@ export async function verifyCounts(
 ): Promise<Verification> {
   const { job } = baseline;
   const expected = expectedCounts(summary);
-  let scrapedAt = await nextScrape(prometheus, job, undefined, signal);
   let rows: CountRow[] = [];
-  for (let scrape = 0; scrape < SCRAPES_AFTER_RUN; scrape++) {
-    scrapedAt = await nextScrape(prometheus, job, scrapedAt, signal);
+  for (let round = 0; round < SCRAPE_ROUNDS_AFTER_RUN; round++) {
+    await everyTargetScraped(prometheus, job, signal);
     rows = compareCounts(expected, baseline.counts, await requestCounts(prometheus, job));
     if (rows.every((row) => row.sent === row.counted)) break;
   }
