@@ -11,7 +11,7 @@ import { planScenario } from './scenarios.ts';
 import { renderTable, type Summary, summarize } from './summary.ts';
 import { type Baseline, renderVerification, takeBaseline, type Verification, verifyCounts } from './verify.ts';
 
-export const EXIT = {
+const EXIT = {
   ok: 0,
   /** Unreachable service or Prometheus, failed requests or answers not asked for, or a --verify mismatch. */
   failure: 1,

@@ -1,8 +1,8 @@
 import type { StreamStats } from './stats.ts';
 
 /** How often progress is shown: redrawn in place on a terminal, appended as plain lines otherwise. */
-export const TTY_INTERVAL_MS = 250;
-export const PLAIN_INTERVAL_MS = 5000;
+const TTY_INTERVAL_MS = 250;
+const PLAIN_INTERVAL_MS = 5000;
 /** Narrow enough that a line of the Python demo's streams fits 80 columns. */
 const BAR_WIDTH = 10;
 const ERASE_LINE = '\x1b[2K';

@@ -29,7 +29,7 @@ export function errorKind(error: unknown): string {
 }
 
 /** `path` under the base URL's own path, so that `--url http://host/prefix` is honoured. */
-export function requestPath(base: URL, path: string): string {
+function requestPath(base: URL, path: string): string {
   return `${base.pathname.replace(/\/+$/, '')}${path}`;
 }
 

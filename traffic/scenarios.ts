@@ -50,7 +50,7 @@ export const PYTHON_DEMO_STREAMS: readonly StreamSpec[] = [
 ];
 
 /** The Python demo's mix, small enough to finish in about two seconds (the longest sleep), for a first check. */
-export const SMOKE_STREAMS: readonly StreamSpec[] = [
+const SMOKE_STREAMS: readonly StreamSpec[] = [
   { path: '/', route: ROOT_ROUTE, expect: 200, concurrency: 5, requests: 200 },
   { path: '/status/400', route: STATUS_ROUTE, expect: 400, concurrency: 2, requests: 20 },
   { path: '/status/409', route: STATUS_ROUTE, expect: 409, concurrency: 2, requests: 30 },

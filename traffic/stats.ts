@@ -4,7 +4,7 @@ import { plannedRequests, type StreamPlan } from './scenarios.ts';
 const US_PER_MS = 1000;
 
 /** Node's HdrHistogram records whole numbers from 1: latencies go in as microseconds, at least 1. */
-export function recordLatency(histogram: RecordableHistogram, latencyMs: number): void {
+function recordLatency(histogram: RecordableHistogram, latencyMs: number): void {
   histogram.record(Math.max(1, Math.round(latencyMs * US_PER_MS)));
 }
 

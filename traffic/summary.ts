@@ -130,7 +130,7 @@ export function summarize(
 }
 
 /** Milliseconds in at most five characters, with as many decimals as their size deserves. */
-export function formatMs(ms: number): string {
+function formatMs(ms: number): string {
   if (ms < 10) return ms.toFixed(2);
   if (ms < 100) return ms.toFixed(1);
   return ms.toFixed(0);

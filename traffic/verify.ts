@@ -3,7 +3,7 @@ import { countKey, NotScrapedError, PrometheusError, REQUEST_COUNT, requestCount
 import type { Summary } from './summary.ts';
 
 /** How long to wait for Prometheus's next scrape of the service: many intervals of the repository's 3 s. */
-export const SCRAPE_DEADLINE_MS = 30_000;
+const SCRAPE_DEADLINE_MS = 30_000;
 const POLL_INTERVAL_MS = 500;
 /** The service counts a request as its answer leaves: one more round of scrapes before a mismatch stands. */
 const SCRAPE_ROUNDS_AFTER_RUN = 2;
