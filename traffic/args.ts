@@ -34,26 +34,29 @@ export const DEFAULTS = {
 
 const scenarioList = Object.entries(SCENARIOS)
   .map(([name, description]) => `${name.padEnd(8)}${description}`)
-  .join('\n                       ');
+  .join('\n                    ');
 
-export const USAGE = `Usage: npm run traffic -- [options]     (or: node traffic/cli.ts [options])
+/** Within 80 columns, like the summary. */
+export const USAGE = `Usage: npm run traffic -- [options]   (or: node traffic/cli.ts [options])
 
 Options:
-  --url URL            the service to load (default ${DEFAULTS.url})
-  --scenario NAME      what to send (default ${DEFAULTS.scenario}):
-                       ${scenarioList}
-  --scale F            multiply every stream's request count by F, keeping concurrency (seed, smoke)
-  --duration D         how long steady runs: 90s, 5m, 1h (default ${DEFAULTS.duration})
-  --rate R             requests per second over all streams in steady (default ${DEFAULTS.rate})
-  --json               print a machine-readable summary on stdout instead of the table
-  --verify             after the run, check that Prometheus counted every request sent
-  --prometheus URL     the Prometheus --verify asks (default ${DEFAULTS.prometheus})
-  --job NAME           the scrape job --verify sums over all its targets (default ${DEFAULTS.job})
-  -h, --help           show this help
+  --url URL         the service to load (default ${DEFAULTS.url})
+  --scenario NAME   what to send (default ${DEFAULTS.scenario}):
+                    ${scenarioList}
+  --scale F         multiply each stream's request count by F (seed, smoke)
+  --duration D      how long steady runs: 90s, 5m, 1h (default ${DEFAULTS.duration})
+  --rate R          requests per second in all, for steady (default ${DEFAULTS.rate})
+  --json            print the summary as JSON on stdout instead of the table
+  --verify          after the run, check that Prometheus counted every request
+  --prometheus URL  the Prometheus --verify asks (default ${DEFAULTS.prometheus})
+  --job NAME        the scrape job --verify sums over, all its targets
+                    (default ${DEFAULTS.job})
+  -h, --help        show this help
 
 Exit status:
-  0    every request answered with the status its stream asked for (and counted, with --verify)
-  1    service or Prometheus unreachable, requests failed or answered otherwise, --verify mismatch
+  0    every answer had the status its stream asked for (and was counted)
+  1    service or Prometheus unreachable, requests failed or answered with
+       another status, or --verify found a mismatch
   2    bad usage
   130  interrupted by Ctrl-C (SIGINT)
   143  terminated (SIGTERM)`;

@@ -80,9 +80,10 @@ describe('traffic flags', () => {
     });
   }
 
-  test('--help names every exit status, SIGTERM included', () => {
+  test('--help names every exit status, SIGTERM included, within 80 columns', () => {
     for (const status of ['0', '1', '2', '130', '143']) assert.match(USAGE, new RegExp(`^  ${status} +\\S`, 'm'));
-    assert.match(USAGE, /^ {2}--job NAME +.*\(default backend\)$/m);
+    assert.match(USAGE, /^ {2}--job NAME +the scrape job .*\n +\(default backend\)$/m);
+    for (const line of USAGE.split('\n')) assert.ok(line.length <= 80, line);
   });
 
   for (const [raw, seconds] of [
