@@ -49,7 +49,7 @@ function summaryOf(result: CliResult): Summary {
 }
 
 describe('traffic CLI against the real service', () => {
-  test("the scaled seed scenario: every request accounted for, and equal to the service's own counters", async (t) => {
+  test("the Python demo's mix, scaled (--scenario seed): every request accounted for, and equal to the service's own counters", async (t) => {
     const service = await startServer(t);
     const result = await runCli(t, ['--url', service.url, '--scale', '0.01', '--json']);
     assert.equal(result.code, 0, result.stderr);

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { DEFAULTS, parseDuration, parseOptions, USAGE, UsageError } from '../../../traffic/args.ts';
 
 describe('traffic flags', () => {
-  test('no flags: the seed scenario against the local stack', () => {
+  test("no flags: the Python demo's mix (seed) against the local stack", () => {
     const options = parseOptions([]);
     assert.equal(options.url.href, 'http://localhost:8080/');
     assert.equal(options.prometheus.href, 'http://localhost:9090/');
