@@ -10,6 +10,8 @@ export interface Options {
   json: boolean;
   verify: boolean;
   prometheus: URL;
+  /** The Prometheus scrape job whose counts --verify sums, over every target (replica) in it. */
+  job: string;
   help: boolean;
 }
 
@@ -26,27 +28,38 @@ export const DEFAULTS = {
   rate: 20,
   // compose publishes Prometheus on PROMETHEUS_PORT, 9090 unless .env says otherwise.
   prometheus: 'http://localhost:9090',
+  // The service's job in observability/prometheus/prometheus.yml.
+  job: 'backend',
 } as const;
 
 const scenarioList = Object.entries(SCENARIOS)
   .map(([name, description]) => `${name.padEnd(8)}${description}`)
-  .join('\n                       ');
+  .join('\n                    ');
 
-export const USAGE = `Usage: npm run traffic -- [options]     (or: node traffic/cli.ts [options])
+/** Within 80 columns, like the summary. */
+export const USAGE = `Usage: npm run traffic -- [options]   (or: node traffic/cli.ts [options])
 
 Options:
-  --url URL            the service to load (default ${DEFAULTS.url})
-  --scenario NAME      what to send (default ${DEFAULTS.scenario}):
-                       ${scenarioList}
-  --scale F            multiply every stream's request count by F, keeping concurrency (seed, smoke)
-  --duration D         how long steady runs: 90s, 5m, 1h (default ${DEFAULTS.duration})
-  --rate R             requests per second over all streams in steady (default ${DEFAULTS.rate})
-  --json               print a machine-readable summary on stdout instead of the table
-  --verify             after the run, check that Prometheus counted every request sent
-  --prometheus URL     the Prometheus --verify asks (default ${DEFAULTS.prometheus})
-  -h, --help           show this help
+  --url URL         the service to load (default ${DEFAULTS.url})
+  --scenario NAME   what to send (default ${DEFAULTS.scenario}):
+                    ${scenarioList}
+  --scale F         multiply each stream's request count by F (seed, smoke)
+  --duration D      how long steady runs: 90s, 5m, 1h (default ${DEFAULTS.duration})
+  --rate R          requests per second in all, for steady (default ${DEFAULTS.rate})
+  --json            print the summary as JSON on stdout instead of the table
+  --verify          after the run, check that Prometheus counted every request
+  --prometheus URL  the Prometheus --verify asks (default ${DEFAULTS.prometheus})
+  --job NAME        the scrape job --verify sums over, all its targets
+                    (default ${DEFAULTS.job})
+  -h, --help        show this help
 
-Exit status: 0 done, 1 unreachable, connection errors or --verify mismatch, 2 bad usage, 130 interrupted.`;
+Exit status:
+  0    every answer had the status its stream asked for (and was counted)
+  1    service or Prometheus unreachable, requests failed or answered with
+       another status, or --verify found a mismatch
+  2    bad usage
+  130  interrupted by Ctrl-C (SIGINT)
+  143  terminated (SIGTERM)`;
 
 const OPTIONS = {
   url: { type: 'string' },
@@ -57,6 +70,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   verify: { type: 'boolean' },
   prometheus: { type: 'string' },
+  job: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -66,6 +80,8 @@ const NUMBER = /^\d+(?:\.\d+)?$|^\.\d+$/;
 /** Beyond this a typo is likelier than a wish: one process cannot start that many requests a second. */
 const MAX_RATE = 100_000;
 const MAX_SCALE = 1000;
+/** Quoted into PromQL selectors: no quote or backslash can break the query. */
+const JOB_NAME = /^[\w.:-]+$/;
 
 /** A positive number no bigger than `max`, or a UsageError naming the flag. */
 function positiveNumber(flag: string, raw: string, max: number, what: string): number {
@@ -90,6 +106,13 @@ function httpUrl(flag: 'url' | 'prometheus', raw: string): URL {
     throw new UsageError(`--${flag} must be an http:// URL such as ${DEFAULTS[flag]} (got ${JSON.stringify(raw)})`);
   }
   return url;
+}
+
+function jobName(raw: string): string {
+  if (!JOB_NAME.test(raw)) {
+    throw new UsageError(`--job must be a Prometheus job name: letters, digits, _ . : - (got ${JSON.stringify(raw)})`);
+  }
+  return raw;
 }
 
 /** node:util's parse errors, reworded to one short line. */
@@ -149,6 +172,7 @@ export function parseOptions(argv: readonly string[]): Options {
     json: values.json ?? false,
     verify: values.verify ?? false,
     prometheus: httpUrl('prometheus', values.prometheus ?? DEFAULTS.prometheus),
+    job: jobName(values.job ?? DEFAULTS.job),
     help: values.help ?? false,
   };
 }

@@ -4,17 +4,16 @@
  * The only file here that touches the process: signals, exit codes, standard streams.
  */
 import { type Options, parseOptions, USAGE, UsageError } from './args.ts';
-import { checkReachable, errorKind } from './connection.ts';
 import { Progress } from './progress.ts';
 import { PrometheusError } from './prometheus.ts';
-import { startRun, targetOf } from './runner.ts';
+import { checkReachable, errorKind, startRun } from './runner.ts';
 import { planScenario } from './scenarios.ts';
 import { renderTable, type Summary, summarize } from './summary.ts';
 import { type Baseline, renderVerification, takeBaseline, type Verification, verifyCounts } from './verify.ts';
 
-export const EXIT = {
+const EXIT = {
   ok: 0,
-  /** Unreachable service or Prometheus, connection errors during the run, or a --verify mismatch. */
+  /** Unreachable service or Prometheus, failed requests or answers not asked for, or a --verify mismatch. */
   failure: 1,
   usage: 2,
   /** 128 + the signal's number, as shells report a process stopped by Ctrl-C (SIGINT) or SIGTERM. */
@@ -45,7 +44,7 @@ if (opts.help) {
 }
 
 try {
-  await checkReachable(targetOf(opts.url), CONNECT_TIMEOUT_MS);
+  await checkReachable(opts.url, CONNECT_TIMEOUT_MS);
 } catch (error) {
   fail(`cannot reach the service at ${opts.url.origin}: ${errorKind(error)} (is the stack up? try "make up")`);
 }
@@ -63,9 +62,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 let baseline: Baseline | undefined;
 if (opts.verify) {
-  process.stderr.write(`Waiting for Prometheus (${opts.prometheus.origin}) to scrape the service before the run...\n`);
+  process.stderr.write(
+    `Waiting for Prometheus (${opts.prometheus.origin}) to scrape job "${opts.job}" before the run...\n`,
+  );
   try {
-    baseline = await takeBaseline(opts.prometheus, interruption.signal);
+    baseline = await takeBaseline(opts.prometheus, opts.job, interruption.signal);
   } catch (error) {
     if (stopSignal !== undefined) process.exit(EXIT[stopSignal]);
     if (error instanceof PrometheusError) fail(`--verify: ${error.message}`);
@@ -88,6 +89,11 @@ const summary: Summary = summarize(run.streams, {
   interrupted: run.stopped,
 });
 if (!opts.json) process.stdout.write(`\n${renderTable(summary)}\n`);
+if (summary.totals.errors > 0 && !run.stopped) {
+  process.stderr.write(
+    `traffic: ${summary.totals.errors} of ${summary.totals.sent} requests failed or got an answer their stream did not ask for (is --url the service?)\n`,
+  );
+}
 
 let verification: Verification | undefined;
 if (baseline !== undefined && !run.stopped) {

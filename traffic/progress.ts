@@ -1,9 +1,10 @@
 import type { StreamStats } from './stats.ts';
 
 /** How often progress is shown: redrawn in place on a terminal, appended as plain lines otherwise. */
-export const TTY_INTERVAL_MS = 250;
-export const PLAIN_INTERVAL_MS = 5000;
-const BAR_WIDTH = 20;
+const TTY_INTERVAL_MS = 250;
+const PLAIN_INTERVAL_MS = 5000;
+/** Narrow enough that a line of the Python demo's streams fits 80 columns. */
+const BAR_WIDTH = 10;
 const ERASE_LINE = '\x1b[2K';
 const cursorUp = (lines: number) => `\x1b[${lines}A`;
 
@@ -18,15 +19,16 @@ function percent(stats: StreamStats): number {
   return stats.planned === 0 ? 100 : Math.floor((100 * stats.sent) / stats.planned);
 }
 
-/** One stream's state in one line: how far, how fast, how many failed. */
+/** One stream's state in one line: how far (a bar and counts), how fast, for how long (its own time), how many errors. */
 export function progressLine(stats: StreamStats, pathWidth: number, now = performance.now()): string {
   const state = stats.endedAt === undefined ? '' : stats.sent === stats.planned ? '  done' : '  stopped';
   const filled = Math.round((BAR_WIDTH * percent(stats)) / 100);
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
-  const counts = `${stats.sent}/${stats.planned}`.padStart(13);
-  const rate = `${Math.round(stats.requestsPerSecond(now))} req/s`.padStart(12);
-  const errors = stats.errorCount > 0 ? `  ${stats.errorCount} errors` : '';
-  return `${stats.plan.path.padEnd(pathWidth)} ${bar} ${counts} ${String(percent(stats)).padStart(3)}% ${rate}${errors}${state}`;
+  const counts = `${stats.sent}/${stats.planned}`.padStart(11);
+  const rate = `${Math.round(stats.requestsPerSecond(now))} req/s`.padStart(11);
+  const elapsed = `${stats.elapsedSeconds(now).toFixed(1)}s`.padStart(7);
+  const errors = stats.errors === 0 ? '' : `  ${stats.errors} error${stats.errors === 1 ? '' : 's'}`;
+  return `${stats.plan.path.padEnd(pathWidth)} ${bar} ${counts} ${rate} ${elapsed}${errors}${state}`;
 }
 
 /**
@@ -69,11 +71,10 @@ export class Progress {
       this.#drawn = lines.length;
       return;
     }
-    const elapsed = `[${(Math.max(0, ...this.#streams.map((s) => s.elapsedSeconds(now))) || 0).toFixed(1)}s]`;
     for (const stats of this.#streams) {
       if (this.#reported.has(stats)) continue;
       if (stats.endedAt !== undefined) this.#reported.add(stats);
-      this.#out.write(`${elapsed} ${progressLine(stats, this.#pathWidth, now)}\n`);
+      this.#out.write(`${progressLine(stats, this.#pathWidth, now)}\n`);
     }
   }
 }

@@ -1,8 +1,8 @@
 /** The few Prometheus HTTP API queries --verify needs. */
+import { REQUEST_DURATION } from '../src/telemetry/metrics.ts';
 
-/** The scrape job of the service in the repository's prometheus.yml. */
-export const SERVICE_JOB = 'backend';
-export const REQUEST_COUNT = 'http_server_request_duration_seconds_count';
+/** The histogram's count series: one per answered request. */
+export const REQUEST_COUNT = `${REQUEST_DURATION}_count`;
 const QUERY_TIMEOUT_MS = 5000;
 
 export class PrometheusError extends Error {
@@ -38,33 +38,41 @@ export async function instantQuery(prometheus: URL, promql: string): Promise<Sam
   return body.data.result ?? [];
 }
 
+export interface ScrapeState {
+  /** Prometheus's clock when it answered, in seconds. */
+  now: number;
+  /** The oldest of the latest scrapes of the job's targets: every target has been scraped since. */
+  oldestScrape: number;
+}
+
 /**
- * When Prometheus last scraped the service (its clock, in seconds), after checking that it scrapes
- * the service's job and that every target of it is up.
+ * When Prometheus last scraped every target of `job` (its clock, in seconds), after checking that
+ * the job has targets and that all of them are up.
  */
-export async function lastScrape(prometheus: URL): Promise<number> {
-  const up = await instantQuery(prometheus, `up{job="${SERVICE_JOB}"}`);
+export async function scrapeState(prometheus: URL, job: string): Promise<ScrapeState> {
+  const up = await instantQuery(prometheus, `up{job="${job}"}`);
   if (up.length === 0) {
-    throw new NotScrapedError(`Prometheus at ${prometheus.origin} has no target in job "${SERVICE_JOB}"`);
+    throw new NotScrapedError(`Prometheus at ${prometheus.origin} has no target in job "${job}"`);
   }
   const down = up.filter((sample) => sample.value[1] !== '1').map((sample) => sample.metric.instance);
   // Down is often only "not yet" (the service just started): the caller's deadline decides.
   if (down.length > 0) {
-    throw new NotScrapedError(
-      `Prometheus at ${prometheus.origin} cannot scrape ${down.join(', ')} (job "${SERVICE_JOB}")`,
-    );
+    throw new NotScrapedError(`Prometheus at ${prometheus.origin} cannot scrape ${down.join(', ')} (job "${job}")`);
   }
-  const scraped = await instantQuery(prometheus, `timestamp(up{job="${SERVICE_JOB}"})`);
-  return Math.min(...scraped.map((sample) => Number(sample.value[1])));
+  const scraped = await instantQuery(prometheus, `timestamp(up{job="${job}"})`);
+  return {
+    now: Math.min(...up.map((sample) => sample.value[0])),
+    oldestScrape: Math.min(...scraped.map((sample) => Number(sample.value[1]))),
+  };
 }
 
 export const countKey = (route: string, status: string | number) => `${route} ${status}`;
 
-/** The service's request counters as Prometheus last scraped them, by route and status. */
-export async function requestCounts(prometheus: URL): Promise<Map<string, number>> {
+/** The service's request counters as Prometheus last scraped them, by route and status, summed over every target of `job`. */
+export async function requestCounts(prometheus: URL, job: string): Promise<Map<string, number>> {
   const samples = await instantQuery(
     prometheus,
-    `sum by (http_route, http_response_status_code) (${REQUEST_COUNT}{job="${SERVICE_JOB}"})`,
+    `sum by (http_route, http_response_status_code) (${REQUEST_COUNT}{job="${job}"})`,
   );
   return new Map(
     samples.map(({ metric, value }) => [

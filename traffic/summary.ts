@@ -1,8 +1,10 @@
-import { Histogram } from './histogram.ts';
+import { createHistogram, type Histogram } from 'node:perf_hooks';
 import type { StreamStats } from './stats.ts';
 
 const PERCENTILES = [50, 95, 99] as const;
 const US_PER_MS = 1000;
+/** The terminal width the table and the status line are kept within. */
+export const TABLE_COLUMNS = 80;
 
 export interface Latency {
   p50: number;
@@ -15,6 +17,8 @@ export interface Latency {
 export interface StreamSummary {
   path: string;
   route: string;
+  /** The status the stream asked for; any other is counted in `errors`. */
+  expect: number;
   /** `ab -c` of a counted stream; absent for a paced one. */
   concurrency?: number;
   /** Requests per second a paced stream aims at; absent for a counted one. */
@@ -22,9 +26,13 @@ export interface StreamSummary {
   planned: number;
   sent: number;
   statuses: Record<string, number>;
+  /** Requests with no answer plus answers with another status than `expect`. */
   errors: number;
+  /** `errors` by reason: a system error code, or `HTTP <status>` for an unexpected answer. */
   errorKinds: Record<string, number>;
   aborted: number;
+  /** This stream's own time, from its first request to its last answer. */
+  elapsedSeconds: number;
   requestsPerSecond: number;
   latencyMs: Latency;
 }
@@ -51,6 +59,7 @@ export interface Summary {
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 function latencyOf(histogram: Histogram): Latency {
+  if (histogram.count === 0) return { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
   const [p50 = 0, p95 = 0, p99 = 0] = PERCENTILES.map((p) => histogram.percentile(p) / US_PER_MS);
   return {
     p50: round(p50, 3),
@@ -64,12 +73,21 @@ function latencyOf(histogram: Histogram): Latency {
 const byCode = (statuses: Map<number, number>) =>
   Object.fromEntries([...statuses].sort(([a], [b]) => a - b).map(([code, n]) => [String(code), n]));
 
+/** Failures by system error, then answers the stream did not ask for, by status. */
+function errorKindsOf(stats: StreamStats): Record<string, number> {
+  const kinds = Object.fromEntries(stats.failures);
+  for (const [code, n] of [...stats.statuses].sort(([a], [b]) => a - b)) {
+    if (code !== stats.plan.expect) kinds[`HTTP ${code}`] = n;
+  }
+  return kinds;
+}
+
 export function summarize(
   streams: StreamStats[],
   { scenario, url, interrupted }: { scenario: string; url: string; interrupted: boolean },
   now = performance.now(),
 ): Summary {
-  const all = new Histogram();
+  const all = createHistogram();
   const statuses = new Map<number, number>();
   for (const stats of streams) {
     all.add(stats.latency);
@@ -87,13 +105,15 @@ export function summarize(
       return {
         path: stats.plan.path,
         route: stats.plan.route,
+        expect: stats.plan.expect,
         ...(load.kind === 'counted' ? { concurrency: load.concurrency } : { targetRate: round(load.rate, 3) }),
         planned: stats.planned,
         sent: stats.sent,
         statuses: byCode(stats.statuses),
-        errors: stats.errorCount,
-        errorKinds: Object.fromEntries(stats.errors),
+        errors: stats.errors,
+        errorKinds: errorKindsOf(stats),
         aborted: stats.aborted,
+        elapsedSeconds: round(stats.elapsedSeconds(now), 3),
         requestsPerSecond: round(stats.requestsPerSecond(now), 1),
         latencyMs: latencyOf(stats.latency),
       };
@@ -101,7 +121,7 @@ export function summarize(
     totals: {
       sent,
       statuses: byCode(statuses),
-      errors: streams.reduce((sum, s) => sum + s.errorCount, 0),
+      errors: streams.reduce((sum, s) => sum + s.errors, 0),
       aborted: streams.reduce((sum, s) => sum + s.aborted, 0),
       requestsPerSecond: round(elapsedSeconds > 0 ? sent / elapsedSeconds : 0, 1),
       latencyMs: latencyOf(all),
@@ -109,11 +129,21 @@ export function summarize(
   };
 }
 
-/** Milliseconds with as many decimals as their size deserves. */
-export function formatMs(ms: number): string {
+/** Milliseconds in at most five characters, with as many decimals as their size deserves. */
+function formatMs(ms: number): string {
   if (ms < 10) return ms.toFixed(2);
-  if (ms < 1000) return ms.toFixed(1);
+  if (ms < 100) return ms.toFixed(1);
   return ms.toFixed(0);
+}
+
+/** A paced stream's target: whole requests a second from 10 up. */
+function formatRate(rate: number): string {
+  return `${rate < 10 ? rate.toFixed(1) : rate.toFixed(0)}/s`;
+}
+
+/** Seconds in at most four characters up to 2¾ hours. */
+function formatSeconds(seconds: number): string {
+  return seconds < 100 ? seconds.toFixed(1) : seconds.toFixed(0);
 }
 
 /** Left-aligned first column, right-aligned numbers. */
@@ -128,33 +158,65 @@ function alignTable(rows: string[][]): string {
     .join('\n');
 }
 
-/** The end-of-run table: a row per stream, a column per status seen, then a total row and notes. */
+/** `items` after `label`, two spaces apart, broken into lines no wider than the table. */
+function wrapped(label: string, items: string[]): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    if (line === '') line = `${label}${item}`;
+    else if (line.length + 2 + item.length <= TABLE_COLUMNS) line += `  ${item}`;
+    else {
+      lines.push(line);
+      line = `${' '.repeat(label.length)}${item}`;
+    }
+  }
+  return [...lines, line];
+}
+
+/**
+ * The end-of-run table, within 80 columns: a row per stream and a total, then the answers by status
+ * and a line for each kind of error.
+ */
 export function renderTable(summary: Summary): string {
-  const codes = Object.keys(summary.totals.statuses);
-  const header = ['STREAM', 'LOAD', 'SENT', ...codes, 'ERRORS', 'REQ/S', 'P50 MS', 'P95 MS', 'P99 MS'];
-  const row = (name: string, load: string, part: Totals) => [
+  const header = ['STREAM', 'LOAD', 'SENT', 'ERRORS', 'REQ/S', 'P50', 'P95', 'P99', 'TIME'];
+  const row = (name: string, load: string, part: Totals, elapsedSeconds: number) => [
     name,
     load,
     String(part.sent),
-    ...codes.map((code) => String(part.statuses[code] ?? '-')),
     String(part.errors),
-    part.requestsPerSecond.toFixed(1),
-    ...PERCENTILES.map((p) => (part.sent - part.errors > 0 ? formatMs(part.latencyMs[`p${p}`]) : '-')),
+    part.requestsPerSecond.toFixed(0),
+    ...PERCENTILES.map((p) => (part.latencyMs.max > 0 ? formatMs(part.latencyMs[`p${p}`]) : '-')),
+    formatSeconds(elapsedSeconds),
   ];
   const rows = [
     header,
     ...summary.streams.map((s) =>
-      row(s.path, s.concurrency === undefined ? `${s.targetRate?.toFixed(1)}/s` : `c=${s.concurrency}`, s),
+      row(
+        s.path,
+        s.concurrency === undefined ? formatRate(s.targetRate ?? 0) : `c=${s.concurrency}`,
+        s,
+        s.elapsedSeconds,
+      ),
     ),
-    row('total', '', summary.totals),
+    row('total', '', summary.totals, summary.elapsedSeconds),
   ];
-  const notes: string[] = [];
+  const statuses = Object.entries(summary.totals.statuses).map(([code, n]) => `${code}: ${n}`);
+  const notes = [
+    'P50/P95/P99: latency in ms; TIME: seconds from first request to last answer.',
+    ...wrapped('Answers by status: ', statuses.length > 0 ? statuses : ['none']),
+  ];
   for (const s of summary.streams) {
-    for (const [kind, n] of Object.entries(s.errorKinds)) notes.push(`${s.path}: ${n} failed with ${kind}`);
+    for (const [kind, n] of Object.entries(s.errorKinds)) {
+      notes.push(
+        kind.startsWith('HTTP ')
+          ? `${s.path}: ${n} answered ${kind.slice(5)}, expected ${s.expect}`
+          : `${s.path}: ${n} failed with ${kind}`,
+      );
+    }
   }
   if (summary.interrupted) {
     notes.push(
-      `Interrupted after ${summary.elapsedSeconds.toFixed(1)} s: ${summary.totals.aborted} requests in flight were abandoned (not counted above).`,
+      `Interrupted after ${summary.elapsedSeconds.toFixed(1)} s: ${summary.totals.aborted} in flight abandoned (not counted above).`,
     );
   }
   return [alignTable(rows), ...notes].join('\n');

@@ -1,20 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  countKey,
-  lastScrape,
-  NotScrapedError,
-  PrometheusError,
-  REQUEST_COUNT,
-  requestCounts,
-  SERVICE_JOB,
-} from './prometheus.ts';
+import { countKey, NotScrapedError, PrometheusError, REQUEST_COUNT, requestCounts, scrapeState } from './prometheus.ts';
 import type { Summary } from './summary.ts';
 
 /** How long to wait for Prometheus's next scrape of the service: many intervals of the repository's 3 s. */
-export const SCRAPE_DEADLINE_MS = 30_000;
+const SCRAPE_DEADLINE_MS = 30_000;
 const POLL_INTERVAL_MS = 500;
-/** A scrape can begin just before the last answers are counted: one more is waited for before a mismatch stands. */
-const SCRAPES_AFTER_RUN = 2;
+/** The service counts a request as its answer leaves: one more round of scrapes before a mismatch stands. */
+const SCRAPE_ROUNDS_AFTER_RUN = 2;
 
 export interface CountRow {
   route: string;
@@ -32,7 +24,7 @@ export interface Verification {
 }
 
 export interface Baseline {
-  scrapedAt: number;
+  job: string;
   counts: Map<string, number>;
 }
 
@@ -67,23 +59,26 @@ export function compareCounts(
 }
 
 /**
- * Resolves with Prometheus's time of the first scrape of the service later than `after` (or any
- * healthy scrape when `after` is undefined). A target not up yet is waited for, until the deadline.
+ * Resolves once Prometheus has scraped every target of `job` since this call, by its own clock: with
+ * replicas, each one's latest counts are then in. A target not up yet is waited for, until the deadline.
  */
-async function nextScrape(prometheus: URL, after: number | undefined, signal?: AbortSignal): Promise<number> {
+async function everyTargetScraped(prometheus: URL, job: string, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + SCRAPE_DEADLINE_MS;
+  let since: number | undefined;
   let problem: string | undefined;
   for (;;) {
     try {
-      const scrapedAt = await lastScrape(prometheus);
-      if (after === undefined || scrapedAt > after) return scrapedAt;
+      const { now, oldestScrape } = await scrapeState(prometheus, job);
+      // A target that was down is scraped after this call whenever it comes up.
+      since ??= now;
+      if (oldestScrape > since) return;
       problem = undefined;
     } catch (error) {
       if (!(error instanceof NotScrapedError)) throw error;
       problem = error.message;
     }
     if (Date.now() > deadline) {
-      const stale = `Prometheus at ${prometheus.origin} has not scraped job "${SERVICE_JOB}"`;
+      const stale = `Prometheus at ${prometheus.origin} has not scraped every target of job "${job}"`;
       throw new PrometheusError(`${problem ?? stale} (waited ${SCRAPE_DEADLINE_MS / 1000} s)`);
     }
     await delay(POLL_INTERVAL_MS, undefined, { signal });
@@ -91,32 +86,32 @@ async function nextScrape(prometheus: URL, after: number | undefined, signal?: A
 }
 
 /**
- * The counters before the run, read from a scrape that began after this call: whatever the service
- * answered earlier is in them, so only the run's own requests make the difference.
+ * The counters before the run, from scrapes of every target that began after this call: whatever
+ * the service answered earlier is in them, so only the run's own requests make the difference.
  */
-export async function takeBaseline(prometheus: URL, signal?: AbortSignal): Promise<Baseline> {
-  const scrapedAt = await nextScrape(prometheus, await nextScrape(prometheus, undefined, signal), signal);
-  return { scrapedAt, counts: await requestCounts(prometheus) };
+export async function takeBaseline(prometheus: URL, job: string, signal?: AbortSignal): Promise<Baseline> {
+  await everyTargetScraped(prometheus, job, signal);
+  return { job, counts: await requestCounts(prometheus, job) };
 }
 
-/** Waits for the scrapes after the run and compares the counters' increase with what was sent. */
+/** Waits for every target's scrape after the run and compares the counters' increase with what was sent. */
 export async function verifyCounts(
   prometheus: URL,
   baseline: Baseline,
   summary: Summary,
   signal?: AbortSignal,
 ): Promise<Verification> {
+  const { job } = baseline;
   const expected = expectedCounts(summary);
-  let scrapedAt = await nextScrape(prometheus, undefined, signal);
   let rows: CountRow[] = [];
-  for (let scrape = 0; scrape < SCRAPES_AFTER_RUN; scrape++) {
-    scrapedAt = await nextScrape(prometheus, scrapedAt, signal);
-    rows = compareCounts(expected, baseline.counts, await requestCounts(prometheus));
+  for (let round = 0; round < SCRAPE_ROUNDS_AFTER_RUN; round++) {
+    await everyTargetScraped(prometheus, job, signal);
+    rows = compareCounts(expected, baseline.counts, await requestCounts(prometheus, job));
     if (rows.every((row) => row.sent === row.counted)) break;
   }
   return {
     prometheus: prometheus.origin,
-    job: SERVICE_JOB,
+    job,
     passed: rows.every((row) => row.sent === row.counted),
     rows,
   };
@@ -145,7 +140,7 @@ export function renderVerification(verification: Verification): string {
     ? `Verified: Prometheus counted all ${sent} requests, by route and status.`
     : 'MISMATCH: Prometheus did not count what was sent (another target, other traffic, or requests lost).';
   return [
-    `Prometheus ${verification.prometheus}, job "${verification.job}": increase of ${REQUEST_COUNT} over the run`,
+    `Prometheus ${verification.prometheus}, job "${verification.job}": increase of ${REQUEST_COUNT} over the run, summed over its targets`,
     table,
     verdict,
   ].join('\n');

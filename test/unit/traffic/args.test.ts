@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULTS, parseDuration, parseOptions, UsageError } from '../../../traffic/args.ts';
+import { DEFAULTS, parseDuration, parseOptions, USAGE, UsageError } from '../../../traffic/args.ts';
 
 describe('traffic flags', () => {
-  test('no flags: the seed scenario against the local stack', () => {
+  test("no flags: the Python demo's mix (seed) against the local stack", () => {
     const options = parseOptions([]);
     assert.equal(options.url.href, 'http://localhost:8080/');
     assert.equal(options.prometheus.href, 'http://localhost:9090/');
@@ -12,6 +12,7 @@ describe('traffic flags', () => {
       ['seed', 1, false, false, false],
     );
     assert.equal(options.rate, DEFAULTS.rate);
+    assert.equal(options.job, 'backend');
   });
 
   for (const [argv, expected] of [
@@ -23,6 +24,8 @@ describe('traffic flags', () => {
     ],
     [['--scenario', 'steady', '--duration', '2m'], { scenario: 'steady', durationSeconds: 120 }],
     [['--verify', '--prometheus', 'http://127.0.0.1:19090'], { verify: true }],
+    [['--verify', '--job', 'backend-replicas'], { verify: true, job: 'backend-replicas' }],
+    [['--job=node:app.v2'], { job: 'node:app.v2' }],
     [['-h'], { help: true }],
   ] as const) {
     test(`accepts ${argv.join(' ')}`, () => {
@@ -65,6 +68,9 @@ describe('traffic flags', () => {
     [['--url', 'https://example.com'], /^--url must be an http:\/\/ URL/],
     [['--url', 'http://localhost:8080/?a=1'], /^--url must be an http:\/\/ URL/],
     [['--prometheus', 'not a url'], /^--prometheus must be an http:\/\/ URL/],
+    [['--job', 'a"b'], /^--job must be a Prometheus job name: letters, digits, _ \. : - \(got "a\\"b"\)$/],
+    [['--job='], /^--job must be a Prometheus job name/],
+    [['--job'], /^--job needs a value$/],
   ] as const) {
     test(`refuses ${argv.join(' ')} with one line`, () => {
       assert.throws(
@@ -73,6 +79,12 @@ describe('traffic flags', () => {
       );
     });
   }
+
+  test('--help names every exit status, SIGTERM included, within 80 columns', () => {
+    for (const status of ['0', '1', '2', '130', '143']) assert.match(USAGE, new RegExp(`^  ${status} +\\S`, 'm'));
+    assert.match(USAGE, /^ {2}--job NAME +the scrape job .*\n +\(default backend\)$/m);
+    for (const line of USAGE.split('\n')) assert.ok(line.length <= 80, line);
+  });
 
   for (const [raw, seconds] of [
     ['90', 90],

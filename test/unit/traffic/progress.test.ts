@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Progress } from '../../../traffic/progress.ts';
+import { Progress, progressLine } from '../../../traffic/progress.ts';
 import { planScenario } from '../../../traffic/scenarios.ts';
 import { StreamStats } from '../../../traffic/stats.ts';
 
@@ -34,7 +34,7 @@ describe('progress', () => {
     assert.ok(out.chunks[1]?.startsWith(MOVE_UP_6), 'moves up over the previous lines');
     const lines = (out.chunks[1] ?? '').split('\n').filter(Boolean);
     assert.equal(lines.length, 6);
-    assert.match(lines[0] ?? '', /\[##########\.{10}\]\s+100\/200\s+50%\s+50 req\/s$/);
+    assert.match(lines[0] ?? '', /\[#####\.{5}\]\s+100\/200\s+50 req\/s\s+2\.0s$/);
   });
 
   test('on a narrow terminal: lines are cut rather than wrapped (wrapping would break the redraw)', () => {
@@ -45,20 +45,33 @@ describe('progress', () => {
     }
   });
 
-  test('to a pipe: plain lines for the streams still running, and once for each that ended', () => {
+  test('to a pipe: plain lines for the streams still running, and once for each that ended, with its own time', () => {
     const out = output(false);
     const all = streams();
     const progress = new Progress(out, all);
     progress.update(1000);
     for (let i = 0; i < 200; i++) all[0]?.recordResponse(200, 1);
+    all[1]?.recordResponse(302, 1);
     if (all[0]) all[0].endedAt = 1500;
     progress.update(2000);
     progress.update(3000);
     const text = out.chunks.join('');
     assert.ok(!text.includes('\x1b'), 'no escape sequences');
-    const root = text.split('\n').filter((line) => /^\[\d+\.\ds\] \/ /.test(line));
+    const root = text.split('\n').filter((line) => line.startsWith('/ '));
     assert.equal(root.length, 2, 'the root stream: once running, once done, then no more');
-    assert.match(root[1] ?? '', /200\/200 100% .* done$/);
-    assert.equal(text.split('\n').filter((line) => line.includes('/status/400')).length, 3);
+    assert.match(root[1] ?? '', /200\/200 +133 req\/s +1\.5s {2}done$/, "its own 1.5 s, not the run's 2 s");
+    const status400 = text.split('\n').filter((line) => line.startsWith('/status/400'));
+    assert.equal(status400.length, 3);
+    assert.match(status400[2] ?? '', /1\/20 .* 3\.0s {2}1 error$/);
+  });
+
+  test('a line of the Python demo fits 80 columns, done or not', () => {
+    const all = planScenario('seed', { scale: 1, rate: 1, durationSeconds: 1 }).map((plan) => new StreamStats(plan));
+    const width = Math.max(...all.map((s) => s.plan.path.length));
+    for (const stats of all) {
+      for (let i = 0; i < stats.planned; i++) stats.recordResponse(stats.plan.expect, 1);
+      stats.endedAt = 99_000;
+      assert.ok(progressLine(stats, width, 99_000).length <= 80, progressLine(stats, width, 99_000));
+    }
   });
 });

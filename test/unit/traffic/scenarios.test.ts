@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { plannedRequests, planScenario, SEED_STREAMS } from '../../../traffic/scenarios.ts';
+import { PYTHON_DEMO_STREAMS, plannedRequests, planScenario } from '../../../traffic/scenarios.ts';
 
 const NO_EXTRA = { scale: 1, rate: 20, durationSeconds: 60 };
 
 describe('scenarios', () => {
-  test("seed is the seed's ab block: same paths, concurrency and request counts", () => {
+  test("seed is the Python demo's ab block: same paths, concurrency and request counts", () => {
     const plans = planScenario('seed', NO_EXTRA);
     assert.deepEqual(
       plans.map((plan) => [plan.path, plan.load]),
@@ -22,6 +22,10 @@ describe('scenarios', () => {
       plans.map((plan) => plan.route),
       ['/', ...Array(5).fill('/status/{status_code}')],
     );
+    assert.deepEqual(
+      plans.map((plan) => plan.expect),
+      [200, 400, 409, 500, 200, 200],
+    );
   });
 
   for (const [scale, requests] of [
@@ -35,7 +39,7 @@ describe('scenarios', () => {
       assert.deepEqual(plans.map(plannedRequests), requests);
       assert.deepEqual(
         plans.map((plan) => (plan.load.kind === 'counted' ? plan.load.concurrency : 0)),
-        SEED_STREAMS.map((stream) => stream.concurrency),
+        PYTHON_DEMO_STREAMS.map((stream) => stream.concurrency),
       );
     });
   }
@@ -44,14 +48,14 @@ describe('scenarios', () => {
     const plans = planScenario('smoke', NO_EXTRA);
     assert.deepEqual(
       plans.map((plan) => plan.path),
-      SEED_STREAMS.map((stream) => stream.path),
+      PYTHON_DEMO_STREAMS.map((stream) => stream.path),
     );
     for (const plan of plans.filter((p) => p.path.includes('seconds_sleep'))) {
       assert.ok(plan.load.kind === 'counted' && plan.load.requests <= plan.load.concurrency, plan.path);
     }
   });
 
-  test("steady shares --rate between the streams as the seed's counts do, for --duration", () => {
+  test("steady shares --rate between the streams as the Python demo's counts do, for --duration", () => {
     const plans = planScenario('steady', { scale: 1, rate: 37, durationSeconds: 10 });
     const rates = plans.map((plan) => (plan.load.kind === 'paced' ? plan.load.rate : 0));
     assert.deepEqual(rates, [20, 2, 3, 5, 5, 2]);

@@ -16,6 +16,7 @@ describe('--verify comparison', () => {
     for (const stats of streams) {
       const status = Number(/\/status\/(\d+)/.exec(stats.plan.path)?.[1] ?? 200);
       for (let i = 0; i < stats.planned; i++) stats.recordResponse(status, 1);
+      assert.equal(status, stats.plan.expect);
     }
     const summary = summarize(streams, { scenario: 'seed', url: 'http://x/', interrupted: false });
     assert.deepEqual(
