@@ -5,8 +5,10 @@ import { UNITS } from './shared/units.ts';
 import { lokiVariable, textVariable } from './shared/variables.ts';
 
 /**
- * Alloy labels every container's lines with service_name (the compose service) and, for JSON lines
- * like the service's, level (observability/alloy/config.alloy). trace_id stays in the line.
+ * Alloy labels every container's lines with service_name (the compose service) and level: error,
+ * warn, info, debug or unknown, read from the JSON lines of the service, the logfmt lines of
+ * Prometheus, Alertmanager, Loki, Tempo, Alloy and Grafana, and HAProxy's "[LEVEL]" prefix
+ * (observability/alloy/config.alloy). trace_id stays in the line.
  */
 const SELECTED = 'service_name=~"$service"';
 /** Lines containing the text typed in the "Line contains" box (all lines while it is empty). */
@@ -36,7 +38,8 @@ export const logs = buildDashboard({
         }),
         timeSeries({
           title: 'Error lines by service',
-          description: 'Error-level lines per second by service (the service logs every 5xx at error).',
+          description:
+            'Error-level lines per second by service, every component of the stack included (the service logs every 5xx at error).',
           unit: UNITS.perSecond,
           min: 0,
           queries: [

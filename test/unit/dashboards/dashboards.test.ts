@@ -160,6 +160,8 @@ describe('what each dashboard answers', () => {
         'Latency heatmap',
         'Status codes',
         'Error-budget burn rate (SLO 99.5%)',
+        // Replicas (docker compose up --scale backend=N), each its own instance.
+        'Requests per second by instance',
       ],
     },
     {
