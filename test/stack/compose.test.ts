@@ -190,6 +190,7 @@ describe('compose.yaml', () => {
         GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
         GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: 'false',
         GF_PLUGINS_PREINSTALL_DISABLED: 'true',
+        GF_PLUGINS_PREINSTALL_AUTO_UPDATE: 'false',
       },
     );
   });
