@@ -11,8 +11,10 @@ import { lokiVariable, textVariable } from './shared/variables.ts';
  * (observability/alloy/config.alloy). trace_id stays in the line.
  */
 const SELECTED = 'service_name=~"$service"';
+/** The selected services' lines at the selected levels. */
+const LEVELLED = `${SELECTED}, level=~"$level"`;
 /** Lines containing the text typed in the "Line contains" box (all lines while it is empty). */
-const FILTERED = `{${SELECTED}} |= "$search"`;
+const FILTERED = `{${LEVELLED}} |= "$search"`;
 
 export const logs = buildDashboard({
   uid: 'logs',
@@ -22,6 +24,7 @@ export const logs = buildDashboard({
   tags: ['logs'],
   variables: [
     lokiVariable({ name: 'service', label: 'Service', query: 'label_values(service_name)', multi: true }),
+    lokiVariable({ name: 'level', label: 'Level', query: 'label_values(level)', multi: true }),
     textVariable('search', 'Line contains'),
   ],
   rows: [

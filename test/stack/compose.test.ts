@@ -235,7 +235,7 @@ describe('the load balancer (observability/loadbalancer/haproxy.cfg)', () => {
   test('finds the replicas by DNS, sends only to ready ones, and its healthcheck port is the one compose probes', () => {
     const config = readRepoFile(CONFIG);
     assert.match(config, /^\s*server-template \w+ \d+ backend:8080$/m);
-    assert.match(config, /^\s*option httpchk GET \/readyz$/m);
+    assert.match(config, /^\s*http-check send meth GET uri \/readyz$/m);
     assert.match(config, /^\s*parse-resolv-conf$/m);
     const probe = JSON.stringify(compose.services.loadbalancer?.healthcheck?.test);
     const monitor = /^\s*monitor-uri (\S+)$/m.exec(config)?.[1];
