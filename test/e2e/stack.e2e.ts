@@ -516,6 +516,21 @@ describe('compose stack end to end', CONCURRENT, () => {
           : fail(`no levelled lines from ${missing.join(', ')}; ${show(reply)}`);
       }));
 
+    test(`knows no level beyond ${[...KNOWN_LEVELS, 'unknown'].join(', ')}: one vocabulary for every component`, () =>
+      expectEventually('the values of the level label', async () => {
+        const endMs = Date.now();
+        const reply = await get(
+          urlOf(URLS.loki, '/loki/api/v1/label/level/values', {
+            start: `${endMs - LOOKBACK_SECONDS * MS_PER_SECOND}000000`,
+            end: `${endMs}000000`,
+          }),
+        );
+        const values = (reply.body as { data?: string[] } | undefined)?.data ?? [];
+        const strange = values.filter((value) => ![...KNOWN_LEVELS, 'unknown'].includes(value));
+        if (values.length > 0 && strange.length === 0) return pass(values);
+        return fail(`level values ${JSON.stringify(values)}, unexpected ${JSON.stringify(strange)}; ${show(reply)}`);
+      }));
+
     // Alloy turns the line's `level` word into a stream label; 5xx log at error, 4xx at warn.
     const levels = [
       { level: 'error', status: 500 },
