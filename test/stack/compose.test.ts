@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { describe, test } from 'node:test';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, type TestContext, test } from 'node:test';
 import { parse } from 'yaml';
 import { parseDotEnv } from '../../scripts/health.ts';
-import { run } from '../helpers/processes.ts';
+import { buildTestApp } from '../helpers/app.ts';
+import { pollUntil } from '../helpers/poll.ts';
+import { freePort, run, scratchDir, startProcess } from '../helpers/processes.ts';
 import { readRepoFile, repoPath } from '../helpers/repo.ts';
 import { requireTool } from '../helpers/require-tool.ts';
 
@@ -232,14 +237,180 @@ describe('the load balancer (observability/loadbalancer/haproxy.cfg)', () => {
     assert.equal(result.code, 0, result.output);
   });
 
-  test('finds the replicas by DNS, sends only to ready ones, and its healthcheck port is the one compose probes', () => {
+  test("checks each replica's /readyz (503 while it drains) and answers the probe compose sends", () => {
     const config = readRepoFile(CONFIG);
-    assert.match(config, /^\s*server-template \w+ \d+ backend:8080$/m);
+    // The load balancer test below proves discovery and spreading; this is what it cannot see.
     assert.match(config, /^\s*http-check send meth GET uri \/readyz$/m);
-    assert.match(config, /^\s*parse-resolv-conf$/m);
     const probe = JSON.stringify(compose.services.loadbalancer?.healthcheck?.test);
     const monitor = /^\s*monitor-uri (\S+)$/m.exec(config)?.[1];
     const adminPort = /frontend admin\s*\n\s*bind :(\d+)/.exec(config)?.[1];
     assert.ok(probe.includes(`http://127.0.0.1:${adminPort}${monitor}`), probe);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The load balancer at work: real HAProxy, the real configuration, real service instances
+// ---------------------------------------------------------------------------------------------
+
+/** Replicas get their own loopback addresses, as containers get their own IPs; one shared port. */
+const REPLICA_ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'];
+const DNS_TYPE_A = 1;
+const DNS_NAME_ERROR = 3;
+/** Long enough for HAProxy's 1 s re-resolution and 2 s health checks (haproxy.cfg) to settle. */
+const SETTLE_MS = 20_000;
+const REQUESTS = 30;
+
+/**
+ * A TEST DOUBLE for Docker's embedded DNS (it needs a container engine): answers "backend" with
+ * one A record per replica currently listed, as Docker does for a scaled service.
+ */
+async function startDockerDnsDouble(t: TestContext, replicas: () => string[]): Promise<number> {
+  const socket = createSocket('udp4');
+  socket.on('message', (query, sender) => {
+    let offset = 12; // after the header: the question's name, label by label
+    const labels: string[] = [];
+    while (query[offset] !== 0) {
+      const length = query[offset] ?? 0;
+      labels.push(query.subarray(offset + 1, offset + 1 + length).toString('latin1'));
+      offset += length + 1;
+    }
+    const questionEnd = offset + 5; // the name's final zero, then type and class
+    const known = labels.join('.').toLowerCase() === 'backend';
+    const addresses = known && query.readUInt16BE(offset + 1) === DNS_TYPE_A ? replicas() : [];
+    const header = Buffer.alloc(12);
+    header.writeUInt16BE(query.readUInt16BE(0), 0); // the query's id
+    header.writeUInt16BE(0x8180 | (known ? 0 : DNS_NAME_ERROR), 2); // a recursive answer, or no such name
+    header.writeUInt16BE(1, 4); // the question, echoed
+    header.writeUInt16BE(addresses.length, 6);
+    const answers = addresses.map((address) => {
+      const record = Buffer.alloc(16);
+      record.writeUInt16BE(0xc00c, 0); // the name: a pointer to the question's
+      record.writeUInt16BE(DNS_TYPE_A, 2);
+      record.writeUInt16BE(1, 4); // class IN
+      record.writeUInt32BE(1, 6); // TTL: one second
+      record.writeUInt16BE(4, 10);
+      for (const [index, part] of address.split('.').entries()) record.writeUInt8(Number(part), 12 + index);
+      return record;
+    });
+    socket.send(Buffer.concat([header, query.subarray(12, questionEnd), ...answers]), sender.port, sender.address);
+  });
+  socket.bind(0, '127.0.0.1');
+  await once(socket, 'listening');
+  t.after(() => socket.close());
+  return socket.address().port;
+}
+
+/** haproxy.cfg with only its addresses moved: the DNS double for Docker's, loopback ports for the binds. */
+function haproxyConfigForTest(ports: { dns: number; front: number; admin: number; replicas: number }): string {
+  const moves: Array<[string | RegExp, string]> = [
+    [/^\s*parse-resolv-conf$/m, `  nameserver docker-double 127.0.0.1:${ports.dns}`],
+    [/^\s*bind :8080$/m, `  bind 127.0.0.1:${ports.front}`],
+    [/^\s*bind :8404$/m, `  bind 127.0.0.1:${ports.admin}`],
+    [' backend:8080', ` backend:${ports.replicas}`],
+  ];
+  let config = readRepoFile('observability/loadbalancer/haproxy.cfg');
+  for (const [from, to] of moves) {
+    assert.equal(config.split(from).length, 2, `haproxy.cfg has exactly one ${from}`);
+    config = config.replace(from, to);
+  }
+  return config;
+}
+
+/** Requests for "/" that one replica counted, from its own /metrics. */
+async function countedRoot(replica: string): Promise<number> {
+  const text = await (await fetch(`${replica}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('http_server_request_duration_seconds_count{') && line.includes('http_route="/"'))
+    .reduce((total, line) => total + Number(line.split(' ').at(-1)), 0);
+}
+
+describe('the load balancer in front of scaled replicas (real HAProxy, DNS as Docker answers it)', () => {
+  test('spreads requests over every replica DNS names, drops one that stops, takes in one that starts', async (t) => {
+    const haproxy = requireTool(t, 'haproxy', 'apt-get install haproxy');
+    if (haproxy === undefined) return;
+
+    // Four service instances on one port, each on its own address, like four containers.
+    let port = 0;
+    const replicas: Array<{ address: string; url: string; close: () => Promise<void> }> = [];
+    for (let attempt = 0; replicas.length < REPLICA_ADDRESSES.length; attempt += 1) {
+      assert.ok(attempt < 5, 'a port free on every replica address');
+      port = await freePort();
+      for (const replica of replicas.splice(0)) await replica.close();
+      try {
+        for (const address of REPLICA_ADDRESSES) {
+          const { app } = await buildTestApp(t);
+          replicas.push({ address, url: `http://${address}:${port}`, close: () => app.close() });
+          await app.listen({ port, host: address });
+        }
+      } catch {
+        // Another process holds the port on one of the addresses: try another port.
+      }
+    }
+    const [first, second, third, fourth] = replicas;
+    assert.ok(first && second && third && fourth);
+
+    let named = [first, second, third].map(({ address }) => address);
+    const dns = await startDockerDnsDouble(t, () => named);
+    const [front, admin] = [await freePort(), await freePort()];
+    const dir = scratchDir(t, 'stack-haproxy-');
+    const config = join(dir, 'haproxy.cfg');
+    writeFileSync(config, haproxyConfigForTest({ dns, front, admin, replicas: port }));
+    // -db: foreground, as the image runs it. Ready once its healthcheck (one replica up) says so.
+    await startProcess(t, haproxy, ['-db', '-f', config], `http://127.0.0.1:${admin}/healthz`);
+
+    const activeServers = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${admin}/metrics`)).text();
+      return Number(/^haproxy_backend_active_servers\{proxy="replicas"\} (\d+)$/m.exec(text)?.[1] ?? Number.NaN);
+    };
+    const spreadOver = async (serving: typeof replicas) => {
+      const before = await Promise.all(replicas.map(({ url }) => countedRoot(url).catch(() => 0)));
+      const statuses = await Promise.all(
+        Array.from({ length: REQUESTS }, () => fetch(`http://127.0.0.1:${front}/`).then((res) => res.status)),
+      );
+      assert.deepEqual(new Set(statuses), new Set([200]), 'every request answered');
+      const after = await Promise.all(replicas.map(({ url }) => countedRoot(url).catch(() => 0)));
+      const served = replicas.map((_, index) => (after[index] ?? 0) - (before[index] ?? 0));
+      const shares = replicas
+        .filter((replica) => serving.includes(replica))
+        .map((r) => served[replicas.indexOf(r)] ?? 0);
+      assert.equal(
+        served.reduce((a, b) => a + b, 0),
+        REQUESTS,
+        `each request served once: ${served.join(', ')}`,
+      );
+      assert.ok(
+        shares.every((share) => share > 0) && Math.max(...shares) - Math.min(...shares) <= 1,
+        `round robin over ${serving.map(({ address }) => address).join(', ')}: ${served.join(', ')}`,
+      );
+    };
+
+    await pollUntil(activeServers, (active) => active === 3, { what: '3 replicas up', deadlineMs: SETTLE_MS });
+    await spreadOver([first, second, third]);
+
+    // A replica stops (docker compose stop, scale down, a crash): requests keep being answered,
+    // retried on another replica until the health check and DNS drop it.
+    await first.close();
+    named = [second.address, third.address];
+    const meanwhile = await Promise.all(
+      Array.from({ length: REQUESTS }, () => fetch(`http://127.0.0.1:${front}/`).then((res) => res.status)),
+    );
+    assert.deepEqual(new Set(meanwhile), new Set([200]), 'no request lost while a replica goes away');
+    await pollUntil(activeServers, (active) => active === 2, { what: '2 replicas up', deadlineMs: SETTLE_MS });
+    await spreadOver([second, third]);
+
+    // A replica starts (scale up): DNS names it, HAProxy takes it in.
+    named = [second.address, third.address, fourth.address];
+    await pollUntil(activeServers, (active) => active === 3, { what: 'the new replica up', deadlineMs: SETTLE_MS });
+    await spreadOver([second, third, fourth]);
+
+    // No replica at all: the compose healthcheck reports the load balancer unhealthy.
+    named = [];
+    for (const replica of [second, third, fourth]) await replica.close();
+    await pollUntil(
+      () => fetch(`http://127.0.0.1:${admin}/healthz`).then((res) => res.status),
+      (status) => status === 503,
+      { what: 'the healthcheck to fail without replicas', deadlineMs: SETTLE_MS },
+    );
   });
 });
