@@ -5,12 +5,16 @@ import { UNITS } from './shared/units.ts';
 import { lokiVariable, textVariable } from './shared/variables.ts';
 
 /**
- * Alloy labels every container's lines with service_name (the compose service) and, for JSON lines
- * like the service's, level (observability/alloy/config.alloy). trace_id stays in the line.
+ * Alloy labels every container's lines with service_name (the compose service) and level: error,
+ * warn, info, debug or unknown, read from the JSON lines of the service, the logfmt lines of
+ * Prometheus, Alertmanager, Loki, Tempo, Alloy and Grafana, and HAProxy's "[LEVEL]" prefix
+ * (observability/alloy/config.alloy). trace_id stays in the line.
  */
 const SELECTED = 'service_name=~"$service"';
+/** The selected services' lines at the selected levels. */
+const LEVELLED = `${SELECTED}, level=~"$level"`;
 /** Lines containing the text typed in the "Line contains" box (all lines while it is empty). */
-const FILTERED = `{${SELECTED}} |= "$search"`;
+const FILTERED = `{${LEVELLED}} |= "$search"`;
 
 export const logs = buildDashboard({
   uid: 'logs',
@@ -20,6 +24,7 @@ export const logs = buildDashboard({
   tags: ['logs'],
   variables: [
     lokiVariable({ name: 'service', label: 'Service', query: 'label_values(service_name)', multi: true }),
+    lokiVariable({ name: 'level', label: 'Level', query: 'label_values(level)', multi: true }),
     textVariable('search', 'Line contains'),
   ],
   rows: [
@@ -36,7 +41,8 @@ export const logs = buildDashboard({
         }),
         timeSeries({
           title: 'Error lines by service',
-          description: 'Error-level lines per second by service (the service logs every 5xx at error).',
+          description:
+            'Error-level lines per second by service, every component of the stack included (the service logs every 5xx at error).',
           unit: UNITS.perSecond,
           min: 0,
           queries: [

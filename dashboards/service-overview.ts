@@ -90,10 +90,19 @@ export const serviceOverview = buildDashboard({
           queries: [promql(`sum(${rate(COUNT)})`, { legend: 'requests/s' })],
         }),
         timeSeries({
+          title: 'Requests per second by instance',
+          description:
+            'Request rate of each replica (docker compose up --scale backend=N; Prometheus finds each by DNS): the load balancer should spread it evenly.',
+          unit: UNITS.requestsPerSecond,
+          min: 0,
+          queries: [promql(`sum by (instance) (${rate(COUNT)})`, { legend: '{{instance}}' })],
+        }),
+        timeSeries({
           title: 'Requests by route and status',
           description: 'Request rate split by route template and status code: which routes fail, and how.',
           unit: UNITS.requestsPerSecond,
           stacked: true,
+          width: WIDTH.full,
           queries: [
             promql(`sum by (http_route, http_response_status_code) (${rate(COUNT)})`, {
               legend: '{{http_route}} {{http_response_status_code}}',

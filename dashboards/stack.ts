@@ -9,6 +9,8 @@ import { UNITS } from './shared/units.ts';
  */
 const COMPOSE_SERVICE = 'container_label_com_docker_compose_service';
 const CONTAINERS = `${COMPOSE_SERVICE}!=""`;
+/** The container's name (project-service-N): tells replicas apart, and each has its own memory limit. */
+const CONTAINER = 'name';
 
 const rate = (selector: string) => `rate(${selector}[$__rate_interval])`;
 
@@ -58,23 +60,25 @@ export const stack = buildDashboard({
       panels: [
         timeSeries({
           title: 'CPU by container',
-          description: "CPU used by each compose service's container (cAdvisor in Alloy): 100% is one core.",
+          description:
+            "CPU used by each of the stack's containers, one line per backend replica (cAdvisor in Alloy): 100% is one core.",
           unit: UNITS.percent,
           min: 0,
           queries: [
-            promql(`sum by (${COMPOSE_SERVICE}) (${rate(`container_cpu_usage_seconds_total{${CONTAINERS}}`)})`, {
-              legend: `{{${COMPOSE_SERVICE}}}`,
+            promql(`sum by (${CONTAINER}) (${rate(`container_cpu_usage_seconds_total{${CONTAINERS}}`)})`, {
+              legend: `{{${CONTAINER}}}`,
             }),
           ],
         }),
         timeSeries({
           title: 'Memory by container',
-          description: 'Working-set memory of each container, what its memory limit in compose.yaml is compared with.',
+          description:
+            'Working-set memory of each container (each replica apart), what its memory limit in compose.yaml is compared with.',
           unit: UNITS.bytes,
           min: 0,
           queries: [
-            promql(`sum by (${COMPOSE_SERVICE}) (container_memory_working_set_bytes{${CONTAINERS}})`, {
-              legend: `{{${COMPOSE_SERVICE}}}`,
+            promql(`sum by (${CONTAINER}) (container_memory_working_set_bytes{${CONTAINERS}})`, {
+              legend: `{{${CONTAINER}}}`,
             }),
           ],
         }),

@@ -16,6 +16,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { parseDotEnv } from '../../scripts/health.ts';
 import { pollUntil } from '../../support/poll.ts';
 
@@ -42,6 +43,24 @@ function setting(variable: string, fallback: string): string {
 function baseUrl(portVariable: string, defaultPort: number): string {
   return `http://${setting('E2E_HOST', '127.0.0.1')}:${setting(portVariable, String(defaultPort))}`;
 }
+
+/** How many backend replicas the stack runs (`docker compose up --scale backend=N`). */
+const REPLICAS = Number(setting('E2E_BACKEND_REPLICAS', '1'));
+
+/** The services `docker compose up` starts: every one without a profile (traffic runs on demand). */
+const COMPOSE_SERVICES = Object.entries(
+  (
+    parse(readFileSync(join(REPO_ROOT, 'compose.yaml'), 'utf8'), { merge: true }) as {
+      services: Record<string, { profiles?: string[] }>;
+    }
+  ).services,
+)
+  .filter(([, service]) => service.profiles === undefined)
+  .map(([name]) => name)
+  .sort();
+
+/** The levels Alloy gives a line it could read one from (config.alloy); the rest are "unknown". */
+const KNOWN_LEVELS = ['error', 'warn', 'info', 'debug'];
 
 const URLS = {
   backend: baseUrl('BACKEND_PORT', 8080),
@@ -407,17 +426,40 @@ describe('compose stack end to end', CONCURRENT, () => {
         expr: `sum(http_server_request_duration_seconds_count{job="${SERVICE}", http_response_status_code="500"})`,
         diagnosis: SERIES_BY_STATUS,
       },
-      {
-        // Alloy's cAdvisor, remote-written: allowlisted compose labels become container_label_*.
-        // No job matcher: exporter targets carry job="integrations/cadvisor" before the scrape's job_name.
-        name: "holds the backend container's metrics from Alloy's cAdvisor",
-        expr: `count(container_memory_working_set_bytes{container_label_com_docker_compose_service="${SERVICE}"})`,
-        diagnosis: 'count by (job, container_label_com_docker_compose_service) (container_memory_working_set_bytes)',
-      },
     ];
     for (const { name, expr, diagnosis } of expectations) {
       test(name, () => expectEventually(`${expr} > 0`, () => positiveSample(expr, diagnosis)));
     }
+
+    // Alloy's cAdvisor, remote-written: allowlisted compose labels become container_label_*. No job
+    // matcher: exporter targets carry job="integrations/cadvisor" before the scrape's job_name. Empty
+    // when cAdvisor cannot reach containerd on a containerd image store (compose.yaml, alloy).
+    for (const metric of ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes']) {
+      const expr = `count by (container_label_com_docker_compose_service) (${metric}{container_label_com_docker_compose_service!=""})`;
+      test(`holds ${metric} for every compose service: ${COMPOSE_SERVICES.join(', ')}`, () =>
+        expectEventually(`${expr} covering ${COMPOSE_SERVICES.length} services`, async () => {
+          const { reply, samples } = await instantQuery(expr);
+          const seen = samples.map(({ metric }) => metric?.container_label_com_docker_compose_service ?? '');
+          const missing = COMPOSE_SERVICES.filter((service) => !seen.includes(service));
+          if (missing.length === 0) return pass(seen);
+          const all = await instantQuery(
+            `count by (job, name, container_label_com_docker_compose_service) (${metric})`,
+          );
+          return fail(`missing ${missing.join(', ')}; ${show(reply)}; every series: ${show(all.reply)}`);
+        }));
+    }
+
+    test(`finds all ${REPLICAS} backend replica(s) by DNS, each up, each serving requests through the load balancer`, () =>
+      expectEventually(`${REPLICAS} instances of job="${SERVICE}" with requests counted`, async () => {
+        const expr = `sum by (instance) (http_server_request_duration_seconds_count{job="${SERVICE}"})`;
+        const { reply, samples } = await instantQuery(expr);
+        const up = await instantQuery(`up{job="${SERVICE}"} == 1`);
+        const serving = samples.filter(({ value }) => Number(value?.[1]) > 0).map(({ metric }) => metric?.instance);
+        if (up.samples.length === REPLICAS && unique(serving).length === REPLICAS) return pass(serving);
+        return fail(
+          `${up.samples.length} up, ${serving.length} serving, want ${REPLICAS}: ${show(reply)}; ${show(up.reply)}`,
+        );
+      }));
 
     test('sends alerts to the configured Alertmanager', () =>
       expectEventually('an active Alertmanager at alertmanager:9093', async () => {
@@ -452,6 +494,41 @@ describe('compose stack end to end', CONCURRENT, () => {
         const { reply, lines } = await logLines(`{service_name="${SERVICE}"}`);
         const own = lines.find(({ line }) => parseLine(line)?.service === SERVICE);
         return own === undefined ? fail(`${lines.length} lines, none from the service; ${show(reply)}`) : pass(own);
+      }));
+
+    // JSON for the service, logfmt for the Prometheus and Grafana components, "[NOTICE]" for HAProxy:
+    // Alloy reads a level from each, so every service's lines can be filtered by level.
+    test(`labels the lines of every compose service with a level: ${COMPOSE_SERVICES.join(', ')}`, () =>
+      expectEventually(`a stream with a known level for each of ${COMPOSE_SERVICES.length} services`, async () => {
+        const endMs = Date.now();
+        const reply = await get(
+          urlOf(URLS.loki, '/loki/api/v1/series', {
+            'match[]': `{level=~"${KNOWN_LEVELS.join('|')}"}`,
+            start: `${endMs - LOOKBACK_SECONDS * MS_PER_SECOND}000000`,
+            end: `${endMs}000000`,
+          }),
+        );
+        const streams = (reply.body as { data?: Record<string, string>[] } | undefined)?.data ?? [];
+        const labelled = unique(streams.map((stream) => stream.service_name ?? ''));
+        const missing = COMPOSE_SERVICES.filter((service) => !labelled.includes(service));
+        return missing.length === 0
+          ? pass(labelled)
+          : fail(`no levelled lines from ${missing.join(', ')}; ${show(reply)}`);
+      }));
+
+    test(`knows no level beyond ${[...KNOWN_LEVELS, 'unknown'].join(', ')}: one vocabulary for every component`, () =>
+      expectEventually('the values of the level label', async () => {
+        const endMs = Date.now();
+        const reply = await get(
+          urlOf(URLS.loki, '/loki/api/v1/label/level/values', {
+            start: `${endMs - LOOKBACK_SECONDS * MS_PER_SECOND}000000`,
+            end: `${endMs}000000`,
+          }),
+        );
+        const values = (reply.body as { data?: string[] } | undefined)?.data ?? [];
+        const strange = values.filter((value) => ![...KNOWN_LEVELS, 'unknown'].includes(value));
+        if (values.length > 0 && strange.length === 0) return pass(values);
+        return fail(`level values ${JSON.stringify(values)}, unexpected ${JSON.stringify(strange)}; ${show(reply)}`);
       }));
 
     // Alloy turns the line's `level` word into a stream label; 5xx log at error, 4xx at warn.

@@ -38,6 +38,7 @@ const LISTENS: Record<string, number[]> = {
   tempo: [Number((tempo.server as { http_listen_port: number }).http_listen_port), 4317, 4318],
   alloy: [12345, 4317, 4318],
   grafana: [3000],
+  loadbalancer: [8080, 8404],
 };
 
 /** Asserts `url` names a compose service on a port it listens on. */
@@ -67,6 +68,20 @@ describe('Loki', () => {
     assert.equal(loki.limits_config?.retention_period, '168h');
     assert.equal(loki.compactor?.retention_enabled, true, 'without it nothing is ever deleted');
     assert.ok(loki.compactor?.delete_request_store, 'Loki 3 refuses retention without a delete request store');
+  });
+
+  test('its caches fit under the memory limit compose sets, with room for Loki itself', () => {
+    type Embedded = { embedded_cache?: { enabled?: boolean; max_size_mb?: number } };
+    const chunks = (loki.chunk_store_config as { chunk_cache_config?: Embedded }).chunk_cache_config;
+    const results = (loki.query_range as { results_cache?: { cache?: Embedded } }).results_cache?.cache;
+    // Loki copies the results cache's configuration to the index stats, volume, series, label and
+    // instant-metric caches (applyEmbeddedCacheConfig), so it counts six times.
+    const RESULTS_CACHE_COPIES = 6;
+    const cachesMb =
+      Number(chunks?.embedded_cache?.max_size_mb) + RESULTS_CACHE_COPIES * Number(results?.embedded_cache?.max_size_mb);
+    const limitMb = Number.parseInt(String((compose.services.loki as { mem_limit?: string }).mem_limit), 10);
+    assert.ok(cachesMb > 0, 'both caches sized');
+    assert.ok(cachesMb <= limitMb / 2, `${cachesMb} MB of caches leave at least half of ${limitMb} MB to Loki`);
   });
 
   test('the healthcheck uses the binary of the distroless image', () => {
@@ -104,18 +119,45 @@ describe('Alloy', () => {
     assert.ok(compose.services.alloy?.command?.includes('--server.http.listen-addr=0.0.0.0:12345'));
   });
 
-  test('collects the logs of the labelled containers, labelled by compose service, level parsed from JSON', () => {
+  test('collects the logs of the labelled containers, labelled by compose service', () => {
     assert.match(alloy, /values\s*=\s*\["observability-demo\.collect-logs=true"\]/);
     assert.match(
       alloy,
       /source_labels\s*=\s*\["__meta_docker_container_label_com_docker_compose_service"\]\s*\n\s*target_label\s*=\s*"service_name"/,
     );
-    assert.match(alloy, /stage\.json\s*\{\s*expressions\s*=\s*\{\s*level\s*=\s*"level",?\s*\}/);
-    assert.match(alloy, /stage\.labels\s*\{\s*values\s*=\s*\{\s*level\s*=\s*"",?\s*\}/);
-    assert.doesNotMatch(alloy, /trace_id\s*=\s*""/, 'trace_id stays in the line, never a label');
     const push = alloyAttribute('loki.write "loki"', 'url');
     assert.equal(push, 'http://loki:3100/loki/api/v1/push');
     assertReachable(push ?? '', 'Alloy → Loki');
+  });
+
+  test("gives every component's lines a level: JSON, logfmt and HAProxy's brackets, one vocabulary", () => {
+    const pipeline = alloy.slice(alloy.indexOf('loki.process "levels"'));
+    assert.match(alloy, /forward_to\s*=\s*\[loki\.process\.levels\.receiver\]/);
+    // In this order: each later stage only fills in a level the earlier ones did not find.
+    const stages = ['stage.json', 'stage.logfmt', 'stage.regex', 'stage.template', 'stage.labels'];
+    const positions = stages.map((stage) => pipeline.indexOf(stage));
+    assert.ok(
+      positions.every((at) => at >= 0),
+      `stages ${stages.join(', ')}`,
+    );
+    assert.deepEqual(
+      positions,
+      [...positions].sort((a, b) => a - b),
+      'stages in order',
+    );
+    assert.match(pipeline, /stage\.json\s*\{\s*expressions\s*=\s*\{\s*level\s*=\s*"level",?\s*\}/);
+    assert.match(pipeline, /stage\.logfmt\s*\{\s*mapping\s*=\s*\{\s*level\s*=\s*"",?\s*\}/);
+    assert.match(pipeline, /stage\.labels\s*\{\s*values\s*=\s*\{\s*level\s*=\s*"",?\s*\}/);
+    // The normalising template names each level the dashboards and the e2e test query.
+    const template = /template\s*=\s*`([^`]*)`/.exec(pipeline)?.[1] ?? '';
+    for (const level of ['error', 'warn', 'info', 'debug', 'unknown']) {
+      assert.match(template, new RegExp(`-\\}\\}${level}\\b`), `the template yields ${level}`);
+    }
+    // HAProxy's regex, checked on the kind of line it writes (the same RE2 subset in JavaScript).
+    const expression = /expression\s*=\s*`([^`]*)`/.exec(pipeline)?.[1] ?? '';
+    const haproxyLine = '[WARNING]  (8) : Server replicas/backend2 is DOWN';
+    assert.equal(new RegExp(expression.replace('(?P<', '(?<')).exec(haproxyLine)?.groups?.level, 'WARNING');
+    assert.doesNotMatch(alloy, /trace_id\s*=\s*""/, 'trace_id stays in the line, never a label');
   });
 
   test('receives OTLP where the service sends it', () => {
@@ -124,11 +166,25 @@ describe('Alloy', () => {
     assertReachable(compose.services.backend?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT ?? '', 'service → Alloy');
   });
 
-  test('container and host metrics reach Prometheus', () => {
+  test('container metrics reach Prometheus; no host metrics it could not measure', () => {
     assert.match(alloy, /prometheus\.exporter\.cadvisor "containers"/);
-    assert.match(alloy, /prometheus\.exporter\.unix "host"/);
+    assert.equal(
+      alloyAttribute('prometheus.exporter.cadvisor "containers"', 'docker_host'),
+      'unix:///var/run/docker.sock',
+    );
+    assert.doesNotMatch(alloy, /prometheus\.exporter\.unix/, 'a node exporter in a container reports the container');
     const remoteWrite = alloyAttribute('prometheus.remote_write "prometheus"', 'url');
     assertReachable(remoteWrite ?? '', 'Alloy → Prometheus');
+  });
+
+  test("cAdvisor's sockets are mounted where it dials them", () => {
+    const mounts = compose.services.alloy?.volumes ?? [];
+    const docker = alloyAttribute('prometheus.exporter.cadvisor "containers"', 'docker_host')?.replace('unix://', '');
+    // containerd_host is left at Alloy's default, /run/containerd/containerd.sock.
+    assert.equal(alloyAttribute('prometheus.exporter.cadvisor "containers"', 'containerd_host'), undefined);
+    for (const socket of [docker, '/run/containerd/containerd.sock']) {
+      assert.ok(mounts.includes(`${socket}:${socket}:ro`), `${socket} mounted read-only at the same path`);
+    }
   });
 });
 
@@ -190,11 +246,20 @@ describe('Grafana', () => {
 describe('Prometheus', () => {
   test('every scrape and alerting target is a compose service on a port it listens on', () => {
     const config = readRepoYaml<{
-      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+      scrape_configs: Array<{
+        job_name: string;
+        static_configs?: Array<{ targets: string[] }>;
+        dns_sd_configs?: Array<{ names: string[]; port: number }>;
+      }>;
       alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
     }>('observability/prometheus/prometheus.yml');
     for (const job of config.scrape_configs) {
-      for (const target of job.static_configs.flatMap((c) => c.targets)) {
+      const targets = [
+        ...(job.static_configs ?? []).flatMap((c) => c.targets),
+        ...(job.dns_sd_configs ?? []).flatMap((c) => c.names.map((name) => `${name}:${c.port}`)),
+      ];
+      assert.ok(targets.length > 0, `job ${job.job_name} has targets`);
+      for (const target of targets) {
         if (target.startsWith('localhost:')) continue; // Prometheus scraping itself
         assertReachable(target, `job ${job.job_name}`);
       }

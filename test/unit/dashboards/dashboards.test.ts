@@ -102,11 +102,16 @@ describe('LogQL', () => {
   const lokiQueries = dashboards.flatMap(({ dashboard }) =>
     queriesOf(dashboard).filter((query) => query.datasource === 'loki'),
   );
-  /** One service, several (Grafana's `(a|b)`), All (`.+`); the search box empty and filled. */
+  /** One service and level, several (Grafana's `(a|b)`), All (`.+`); the search box empty and filled. */
   const selections = [
-    { job: 'backend', service: 'backend', search: '' },
-    { job: 'backend', service: regexOf(['backend', 'prometheus']), search: 'GET /status/{status_code}' },
-    { job: 'backend', service: '.+', search: 'error' },
+    { job: 'backend', service: 'backend', level: 'error', search: '' },
+    {
+      job: 'backend',
+      service: regexOf(['backend', 'prometheus']),
+      level: regexOf(['warn', 'error']),
+      search: 'GET /status/{status_code}',
+    },
+    { job: 'backend', service: '.+', level: '.+', search: 'error' },
   ];
 
   test('the dashboards have log panels and log metrics', () => {
@@ -160,6 +165,8 @@ describe('what each dashboard answers', () => {
         'Latency heatmap',
         'Status codes',
         'Error-budget burn rate (SLO 99.5%)',
+        // Replicas (docker compose up --scale backend=N), each its own instance.
+        'Requests per second by instance',
       ],
     },
     {
