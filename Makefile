@@ -6,7 +6,7 @@ COMPOSE ?= docker compose
 NODE_MAJOR := 24
 
 .DEFAULT_GOAL := help
-.PHONY: help helm dev hooks test test-unit test-integration test-stack test-browser ci-test lint fmt typecheck up down health logs load dashboards bench clean check-node
+.PHONY: help helm dev hooks test test-unit test-integration test-stack test-deploy test-browser ci-test lint fmt typecheck up down health logs load dashboards bench clean check-node
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,6 +48,9 @@ test-integration: node_modules ## Run the integration tests (real servers on por
 
 test-stack: node_modules $(ACTIONLINT) ## Run the stack tests (real Prometheus and Alertmanager, config contracts)
 	npm run test:stack
+
+test-deploy: node_modules $(HELM) ## Run the Helm chart and community values checks (helm, promtool, schemas; no cluster)
+	npm run test:deploy
 
 test-browser: node_modules ## Run the browser tests (needs chromium)
 	npm run test:browser

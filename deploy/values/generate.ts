@@ -19,12 +19,12 @@ export const COMPOSE_LOKI = 'observability/loki/loki.yaml';
 export const COMPOSE_DATASOURCES = 'observability/grafana/provisioning/datasources/datasources.yaml';
 
 /**
- * The blocks of config.alloy that do not depend on Docker: JSON parsing and the Loki writer for
+ * The blocks of config.alloy that do not depend on Docker: the level of every line and the Loki writer for
  * logs, and the whole OTLP trace pipeline. Their hostnames (loki, tempo) resolve in Kubernetes
  * too, because the charts are installed as Services of those names in Alloy's namespace.
  */
 export const SHARED_ALLOY_BLOCKS = [
-  'loki.process "json"',
+  'loki.process "levels"',
   'loki.write "loki"',
   'otelcol.receiver.otlp "default"',
   'otelcol.processor.batch "default"',

@@ -145,8 +145,8 @@ describe('values for the community charts', () => {
     assert.match(content, /^loki\.source\.kubernetes "pods" \{/m);
     assert.match(
       content,
-      /forward_to = \[loki\.process\.json\.receiver\]/,
-      'pod logs go through the shared JSON stage',
+      /forward_to = \[loki\.process\.levels\.receiver\]/,
+      'pod logs go through the shared level stages',
     );
     assert.match(
       content,

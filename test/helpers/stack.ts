@@ -26,6 +26,13 @@ export interface PrometheusConfig {
 }
 
 /** The repository's prometheus.yml, reduced to its backend job, pointed at the test's service and Alertmanager. */
+function withoutDnsDiscovery({
+  dns_sd_configs: _dns,
+  ...job
+}: ScrapeConfig & { dns_sd_configs?: unknown }): ScrapeConfig {
+  return job;
+}
+
 export function backendOnlyConfig(backend: string, alertmanager: string): PrometheusConfig {
   const config = readRepoYaml<PrometheusConfig>(PROMETHEUS_YML);
   const backendJob = config.scrape_configs.find((job) => job.job_name === 'backend');
@@ -34,7 +41,8 @@ export function backendOnlyConfig(backend: string, alertmanager: string): Promet
     ...config,
     rule_files: (config.rule_files ?? []).map((pattern) => join(repoPath('observability/prometheus'), pattern)),
     alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanager] }] }] },
-    scrape_configs: [{ ...backendJob, static_configs: [{ targets: [backend] }] }],
+    // A static target stands in for compose's DNS discovery of the replicas.
+    scrape_configs: [{ ...withoutDnsDiscovery(backendJob), static_configs: [{ targets: [backend] }] }],
   };
 }
 

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import { parse } from 'yaml';
 import { parseDotEnv } from '../../scripts/health.ts';
+import { freePort } from '../../support/free-port.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { buildTestApp } from '../helpers/app.ts';
-import { pollUntil } from '../helpers/poll.ts';
-import { freePort, run, scratchDir, startProcess } from '../helpers/processes.ts';
+import { run, scratchDir, startProcess } from '../helpers/processes.ts';
 import { readRepoFile, repoPath } from '../helpers/repo.ts';
 import { requireTool } from '../helpers/require-tool.ts';
 

@@ -154,6 +154,7 @@ test('compose: the traffic service runs this CLI against the service and Prometh
   assert.deepEqual(traffic.profiles, ['traffic'], 'not started by "up"');
   assert.deepEqual(traffic.depends_on, {
     backend: { condition: 'service_healthy' },
+    loadbalancer: { condition: 'service_healthy' },
     prometheus: { condition: 'service_healthy' },
   });
 
@@ -168,7 +169,7 @@ test('compose: the traffic service runs this CLI against the service and Prometh
   // Entrypoint and default command parse as the CLI reads them, at the ports the containers listen on.
   const options = parseOptions([...flags, ...(traffic.command ?? [])]);
   const containerPort = (service: string) => services[service]?.ports?.[0]?.split(':').at(-1);
-  assert.equal(options.url.href, `http://backend:${containerPort('backend')}/`);
+  assert.equal(options.url.href, `http://loadbalancer:${containerPort('loadbalancer')}/`);
   assert.equal(options.prometheus.href, `http://prometheus:${containerPort('prometheus')}/`);
   assert.deepEqual([options.scenario, options.verify], ['seed', true]);
 });
