@@ -1,9 +1,11 @@
+import { context } from '@opentelemetry/api';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { methodLabel, routeTemplate, UNMATCHED_ROUTE, urlPath } from './http-labels.ts';
 import { createHttpMetrics, DEFAULT_BUCKETS, type HttpMetrics, prefersOpenMetrics } from './metrics.ts';
 import { CLIENT_CLOSED_REQUEST, record } from './record.ts';
-import { untracedPaths } from './trace-context.ts';
+import { endRequestSpans, type RequestSpans, recordRequestError, startRequestSpans, tracedHandler } from './spans.ts';
+import { tracingStarted } from './trace-context.ts';
 
 export { OTHER_METHOD, UNMATCHED_ROUTE } from './http-labels.ts';
 export { ACTIVE_REQUESTS, DEFAULT_BUCKETS, REQUEST_DURATION } from './metrics.ts';
@@ -25,6 +27,8 @@ declare module 'fastify' {
     telemetryStart: number;
     /** Its `http_server_active_requests` labels; undefined for requests that are not traffic. */
     telemetryLabels: ActiveRequestLabels | undefined;
+    /** Its server and Fastify spans, when tracing is on. */
+    telemetrySpans: RequestSpans | undefined;
   }
 }
 
@@ -42,11 +46,6 @@ export interface TelemetryOptions {
   runtimeMetrics?: boolean;
   /** OpenAPI tags for the scrape route, when the app documents its routes. */
   metricsTags?: string[];
-}
-
-/** For routes registered before the plugin, whose template `onRoute` did not see; the unmatched label for none. */
-function routeLabel(url: string | undefined): string {
-  return url === undefined ? UNMATCHED_ROUTE : routeTemplate(url);
 }
 
 /** The `app.telemetry` decorator. */
@@ -76,35 +75,49 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
     metrics,
   } satisfies Telemetry);
 
-  app.addHook('onRoute', (route) => {
-    const httpRoute = routeTemplate(route.url);
-    route.config = { ...route.config, httpRoute };
-    if (route.config.telemetry === false && !httpRoute.includes('{')) untracedPaths.add(httpRoute);
+  // Decided once: spans only when an OpenTelemetry SDK was started before the app was built.
+  const tracing = tracingStarted();
+
+  app.addHook('onRoute', function templateAndTrace(route) {
+    route.config = { ...route.config, httpRoute: routeTemplate(route.url) };
+    if (tracing && route.config.telemetry !== false) {
+      route.handler = tracedHandler(route.handler, `handler - ${route.handler.name || this.pluginName}`);
+    }
   });
 
   app.decorateRequest('telemetryStart', 0);
   app.decorateRequest('telemetryLabels', undefined);
+  app.decorateRequest('telemetrySpans', undefined);
 
   // The labels are worked out once, here: `request.routeOptions` builds a new object at every read.
   app.addHook('onRequest', (request, _reply, next) => {
-    const { config } = request.routeOptions;
-    if (config.telemetry !== false) {
-      const labels = {
-        http_request_method: methodLabel(request.method),
-        http_route: config.httpRoute ?? routeLabel(request.routeOptions.url),
-      };
-      request.telemetryStart = performance.now();
-      request.telemetryLabels = labels;
-      metrics.activeRequests.inc(labels);
-    }
-    next();
+    const { config, url } = request.routeOptions;
+    if (config.telemetry === false) return next();
+    const route = config.httpRoute ?? (url === undefined ? undefined : routeTemplate(url));
+    const labels = { http_request_method: methodLabel(request.method), http_route: route ?? UNMATCHED_ROUTE };
+    request.telemetryStart = performance.now();
+    request.telemetryLabels = labels;
+    metrics.activeRequests.inc(labels);
+    if (!tracing) return next();
+    const spans = startRequestSpans(request, route);
+    request.telemetrySpans = spans;
+    // The rest of the request's hooks and its handler run in its trace.
+    context.with(spans.context, next);
   });
 
-  /** The request is over, answered or abandoned. */
-  function finish(request: FastifyRequest, statusCode: number, message: string): void {
+  if (tracing) {
+    app.addHook('onError', (request, _reply, error, next) => {
+      if (request.telemetrySpans !== undefined) recordRequestError(request.telemetrySpans, error);
+      next();
+    });
+  }
+
+  /** The request is over, answered or abandoned; `statusCode` is undefined when the client left. */
+  function finish(request: FastifyRequest, statusCode: number | undefined, message: string): void {
     const labels = request.telemetryLabels;
     if (labels === undefined) return;
     metrics.activeRequests.dec(labels);
+    const spans = request.telemetrySpans;
     record(
       metrics,
       request.log,
@@ -112,11 +125,13 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
         http_request_method: labels.http_request_method,
         http_route: labels.http_route,
         url_path: urlPath(request.url),
-        http_response_status_code: statusCode,
+        http_response_status_code: statusCode ?? CLIENT_CLOSED_REQUEST,
         duration_ms: performance.now() - request.telemetryStart,
       },
       message,
+      spans?.server.spanContext(),
     );
+    if (spans !== undefined) endRequestSpans(spans, statusCode);
   }
 
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, next) => {
@@ -127,7 +142,7 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
   // A client that leaves before the answer never gets `onResponse`; without this the
   // request would stay "active" for ever and be missing from the counts.
   app.addHook('onRequestAbort', (request: FastifyRequest, next) => {
-    finish(request, CLIENT_CLOSED_REQUEST, 'request aborted by client');
+    finish(request, undefined, 'request aborted by client');
     next();
   });
 

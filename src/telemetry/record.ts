@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type { FastifyBaseLogger } from 'fastify';
 import type { HttpMetrics } from './metrics.ts';
 import { exemplarLabels } from './trace-context.ts';
@@ -26,11 +27,23 @@ function accessLogLevel(statusCode: number): 'info' | 'warn' | 'error' {
   return 'info';
 }
 
+/** The trace fields of an access line. */
+interface TraceFields {
+  trace_id?: string;
+  span_id?: string;
+}
+
 /**
  * One observation and one access line for a finished request, answered, abandoned or rejected
- * before routing. Both carry the active trace, when there is one.
+ * before routing. Both carry the request's server span, when it has one.
  */
-export function record(metrics: HttpMetrics, log: FastifyBaseLogger, outcome: Outcome, message: string): void {
+export function record(
+  metrics: HttpMetrics,
+  log: FastifyBaseLogger,
+  outcome: Outcome & TraceFields,
+  message: string,
+  spanContext?: SpanContext,
+): void {
   metrics.requestDuration.observe({
     labels: {
       http_request_method: outcome.http_request_method,
@@ -38,8 +51,12 @@ export function record(metrics: HttpMetrics, log: FastifyBaseLogger, outcome: Ou
       http_response_status_code: outcome.http_response_status_code,
     },
     value: outcome.duration_ms / MS_PER_SECOND,
-    exemplarLabels: exemplarLabels(),
+    exemplarLabels: exemplarLabels(spanContext),
   });
+  if (spanContext !== undefined) {
+    outcome.trace_id = spanContext.traceId;
+    outcome.span_id = spanContext.spanId;
+  }
   outcome.duration_ms = Math.round(outcome.duration_ms * MS_PER_SECOND) / MS_PER_SECOND;
   log[accessLogLevel(outcome.http_response_status_code)](outcome, message);
 }

@@ -5,11 +5,16 @@ import { isSpanContextValid, type SpanContext, TraceFlags, trace } from '@opente
  * with no SDK started there is none, and they cost a lookup that finds nothing.
  */
 
-/**
- * Paths of the routes marked `telemetry: false`, filled as they are registered. The HTTP
- * instrumentation decides before Fastify routes a request, so it can only match paths.
- */
-export const untracedPaths = new Set<string>();
+let sdkStarted = false;
+
+/** Set by `startTracing`: from then on the plugin makes spans for the apps registered after. */
+export function markTracingStarted(started: boolean): void {
+  sdkStarted = started;
+}
+
+export function tracingStarted(): boolean {
+  return sdkStarted;
+}
 
 /** The active span's context, if there is a real one: with tracing off there never is. */
 export function activeSpanContext(): SpanContext | undefined {
@@ -21,8 +26,7 @@ export function activeSpanContext(): SpanContext | undefined {
  * The exemplar linking an observation to its trace: only for a sampled trace, one a trace
  * store will hold. Nothing is allocated when tracing is off.
  */
-export function exemplarLabels(): { trace_id: string } | undefined {
-  const spanContext = activeSpanContext();
+export function exemplarLabels(spanContext: SpanContext | undefined): { trace_id: string } | undefined {
   if (spanContext === undefined || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
   return { trace_id: spanContext.traceId };
 }

@@ -1,28 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { context, type Span } from '@opentelemetry/api';
 import type { NodeSDK, NodeSDKConfiguration } from '@opentelemetry/sdk-node';
-import type { FastifyRequest } from 'fastify';
-import { urlPath } from './http-labels.ts';
-import { untracedPaths } from './trace-context.ts';
+import { markTracingStarted } from './trace-context.ts';
 
 /**
  * Starting and stopping the OpenTelemetry SDK: OTLP over HTTP (JSON) to
  * `OTEL_EXPORTER_OTLP_ENDPOINT` plus `/v1/traces`, configured only by the standard `OTEL_*`
  * variables (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`).
- * The SDK, exporter and instrumentations are imported only by `startTracing`, so with tracing
- * off none of them is ever loaded.
+ * It patches nothing: the telemetry plugin makes each request's spans itself. The SDK and its
+ * exporter are imported only here, so with tracing off none of them is ever loaded.
  */
-
-function isUntraced(url: string | undefined): boolean {
-  return url !== undefined && untracedPaths.has(urlPath(url));
-}
-
-/** Gives a Fastify span the route in the metrics' form, `/status/{status_code}`, so traces and metrics agree. */
-function setRoute(span: Span, request: FastifyRequest): string | undefined {
-  const route = request.routeOptions.config.httpRoute;
-  if (route !== undefined) span.setAttribute('http.route', route);
-  return route;
-}
 
 /** Tracing is on when an OTLP endpoint is set (and the standard kill switch is not). */
 export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
@@ -36,21 +22,15 @@ export interface TracingOptions {
   spanProcessors?: NodeSDKConfiguration['spanProcessors'];
 }
 
-const NOT_FOUND_HANDLER = 'notFoundHandler';
-
 let sdk: NodeSDK | undefined;
 
 /**
- * Starts the SDK: HTTP and Fastify instrumentations, one resource for the process.
- * Must run before Fastify is imported (`instrumentation.ts`, loaded by `--import`).
+ * Starts the SDK: a tracer provider, the async context manager and the W3C propagator, one
+ * resource for the process. Must run before the Fastify app registers the telemetry plugin.
  */
 export async function startTracing({ spanProcessors }: TracingOptions = {}): Promise<void> {
   if (sdk !== undefined) throw new Error('tracing already started');
-  const [{ NodeSDK, core, resources }, { HttpInstrumentation }, { FastifyOtelInstrumentation }] = await Promise.all([
-    import('@opentelemetry/sdk-node'),
-    import('@opentelemetry/instrumentation-http'),
-    import('@fastify/otel'),
-  ]);
+  const { NodeSDK, resources } = await import('@opentelemetry/sdk-node');
   // Without processors of its own, the SDK batches for the exporter as the OTEL_BSP_* variables say.
   const exporting: Partial<NodeSDKConfiguration> =
     spanProcessors === undefined
@@ -64,32 +44,10 @@ export async function startTracing({ spanProcessors }: TracingOptions = {}): Pro
     // Traces only: without these the SDK would also start OTLP metric and log exporters.
     metricReaders: [],
     logRecordProcessors: [],
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => isUntraced(request.url),
-        // Outgoing calls are the app's business: leave `http.request` unpatched.
-        disableOutgoingRequestInstrumentation: true,
-      }),
-      new FastifyOtelInstrumentation({
-        registerOnInitialization: true,
-        ignorePaths: ({ url }) => isUntraced(url),
-        // A request span and a handler span; a span for every hook would bury them.
-        instrumentHooks: false,
-        requestHook(span, request) {
-          const route = setRoute(span, request);
-          // The HTTP server span is named `${method} ${route}` from this when the response ends.
-          const rpc = core.getRPCMetadata(context.active());
-          if (route !== undefined && rpc?.type === core.RPCType.HTTP) rpc.route = route;
-        },
-        lifecycleHook(span, { hookName, request }) {
-          setRoute(span, request);
-          // By default the name lists every plugin above the handler.
-          if (hookName === NOT_FOUND_HANDLER) span.updateName(NOT_FOUND_HANDLER);
-        },
-      }),
-    ],
+    instrumentations: [],
   });
   sdk.start();
+  markTracingStarted(true);
 }
 
 /**
@@ -100,6 +58,7 @@ export async function shutdownTracing(timeoutMs: number): Promise<boolean> {
   if (sdk === undefined) return true;
   const stopping = sdk;
   sdk = undefined;
+  markTracingStarted(false);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<false>((resolve) => {
     timer = setTimeout(resolve, Math.max(0, timeoutMs), false);
