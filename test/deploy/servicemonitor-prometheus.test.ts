@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { listenTestApp } from '../helpers/app.ts';
 import { scratchDir } from '../helpers/processes.ts';
@@ -67,7 +68,7 @@ describe("the ServiceMonitor's relabeling in a real Prometheus", () => {
     await fetch(`${service.url}/`);
 
     const series = await pollUntil(
-      () => query(prometheus, 'http_server_request_duration_seconds_count{http_route="/"}'),
+      () => query(prometheus, `${REQUEST_DURATION}_count{http_route="/"}`),
       (result) => result.length > 0,
       { what: 'the request to be scraped', deadlineMs: 20_000 },
     );

@@ -31,15 +31,10 @@ test('a one-contender smoke run rewrites only the generated section, with a row 
   }
 });
 
-for (const { args, message } of [
-  { args: ['--rounds', '0'], message: /--rounds must be a positive integer: 0/ },
-  { args: ['--only', 'fastify,nginx'], message: /--only: unknown contender nginx/ },
-  { args: ['--profile'], message: /Unknown option '--profile'/ },
-]) {
-  test(`bench ${args.join(' ')}: exit ${EXIT_USAGE} naming the flag, with the usage`, async () => {
-    const { code, stderr } = await run(process.execPath, [BENCH, ...args]);
-    assert.equal(code, EXIT_USAGE);
-    assert.match(stderr, message);
-    assert.match(stderr, /Usage: npm run bench/);
-  });
-}
+// Which flags are refused, and how each is worded, is parseOptions' unit test; this is the process's side.
+test(`a bad flag: exit ${EXIT_USAGE} naming it, with the usage`, async () => {
+  const { code, stderr } = await run(process.execPath, [BENCH, '--rounds', '0']);
+  assert.equal(code, EXIT_USAGE);
+  assert.equal(stderr.split('\n')[0], '--rounds must be a positive integer: 0');
+  assert.match(stderr, /Usage: npm run bench/);
+});

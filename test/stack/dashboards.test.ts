@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import { stringify } from 'yaml';
+import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
 import {
   type DashboardJson,
@@ -241,7 +242,7 @@ describe('dashboards against live data', () => {
     // One of each first: a counter's first scrape is its baseline, so rates only see what follows.
     const warmUp = await send(() => 1);
     await pollUntil(
-      () => query(prometheus, 'sum(http_server_request_duration_seconds_count)'),
+      () => query(prometheus, `sum(${REQUEST_DURATION}_count)`),
       (counted) => Number(counted[0]?.value[1]) === warmUp.length,
       { what: 'the first requests to be scraped', deadlineMs: DEADLINE_MS, intervalMs: POLL_MS },
     );
@@ -254,7 +255,7 @@ describe('dashboards against live data', () => {
         const window = { start: start - STEP_SECONDS, end: Date.now() / 1000 };
         return {
           window,
-          counted: await query(prometheus, 'sum(http_server_request_duration_seconds_count)'),
+          counted: await query(prometheus, `sum(${REQUEST_DURATION}_count)`),
           burn: await query(prometheus, 'job:http_server_request_errors:ratio_rate1h'),
           firing: await rangeHasData(prometheus, FIRING_ERROR_ALERT, window),
         };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
+import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { run, scratchDir } from '../helpers/processes.ts';
@@ -106,7 +107,7 @@ describe('Prometheus with the repository configuration', () => {
       async () => {
         const result = await query(
           prometheus,
-          'sum by (http_route, http_response_status_code) (http_server_request_duration_seconds_count{job="backend"})',
+          `sum by (http_route, http_response_status_code) (${REQUEST_DURATION}_count{job="backend"})`,
         );
         return new Map(
           result.map((s) => [`${s.metric.http_route} ${s.metric.http_response_status_code}`, Number(s.value[1])]),
