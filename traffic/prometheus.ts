@@ -57,7 +57,7 @@ export async function instantQuery(prometheus: URL | string, promql: string): Pr
   return data.result ?? [];
 }
 
-export interface ScrapeState {
+interface ScrapeState {
   /** Prometheus's clock when it answered, in seconds. */
   now: number;
   /** The oldest of the latest scrapes of the job's targets: every target has been scraped since. */

@@ -6,7 +6,7 @@ const US_PER_MS = 1000;
 /** The terminal width the table and the status line are kept within. */
 export const TABLE_COLUMNS = 80;
 
-export interface Latency {
+interface Latency {
   p50: number;
   p95: number;
   p99: number;
@@ -14,7 +14,7 @@ export interface Latency {
   mean: number;
 }
 
-export interface StreamSummary {
+interface StreamSummary {
   path: string;
   route: string;
   /** The status the stream asked for; any other is counted in `errors`. */
@@ -37,7 +37,7 @@ export interface StreamSummary {
   latencyMs: Latency;
 }
 
-export interface Totals {
+interface Totals {
   sent: number;
   statuses: Record<string, number>;
   errors: number;

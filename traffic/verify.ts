@@ -8,7 +8,7 @@ const POLL_INTERVAL_MS = 500;
 /** The service counts a request as its answer leaves: one more round of scrapes before a mismatch stands. */
 const SCRAPE_ROUNDS_AFTER_RUN = 2;
 
-export interface CountRow {
+interface CountRow {
   route: string;
   status: string;
   sent: number;

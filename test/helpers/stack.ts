@@ -103,7 +103,7 @@ export async function startPrometheus(
   return url;
 }
 
-export interface ExemplarSeries {
+interface ExemplarSeries {
   seriesLabels: Record<string, string>;
   exemplars: Array<{ labels: Record<string, string>; value: string; timestamp: number }>;
 }
