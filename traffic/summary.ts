@@ -146,14 +146,17 @@ function formatSeconds(seconds: number): string {
   return seconds < 100 ? seconds.toFixed(1) : seconds.toFixed(0);
 }
 
-/** Left-aligned first column, right-aligned numbers. */
-function alignTable(rows: string[][]): string {
+/** The one table layout of the generator's output: `leftColumns` text columns, then right-aligned numbers. */
+export function alignTable(rows: string[][], leftColumns = 1): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
   return rows
     .map((row) =>
       row
-        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
-        .join('  '),
+        .map((cell, column) =>
+          column < leftColumns ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+        )
+        .join('  ')
+        .trimEnd(),
     )
     .join('\n');
 }
