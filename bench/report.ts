@@ -65,7 +65,7 @@ function commit(): string {
   }
 }
 
-export interface RunFacts {
+interface RunFacts {
   options: BenchOptions;
   contenders: Contender[];
   samples: Sample[];

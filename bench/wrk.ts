@@ -10,7 +10,7 @@ const THREADS = 1;
 const TIMEOUT = '10s';
 
 /** What `wrk-summary.lua` prints. */
-export interface WrkSummary {
+interface WrkSummary {
   requests: number;
   seconds: number;
   /** Connect, read, write and timeout errors. */

@@ -8,7 +8,7 @@ import { stack } from './stack.ts';
 /** Where Grafana's file provider reads them (observability/grafana/provisioning/dashboards/dashboards.yaml). */
 export const OUTPUT_DIR = fileURLToPath(new URL('../observability/grafana/dashboards/', import.meta.url));
 
-export const DASHBOARDS = [serviceOverview, runtime, stack, logs];
+const DASHBOARDS = [serviceOverview, runtime, stack, logs];
 
 /** Every dashboard's file name (its uid) and content, as `npm run dashboards` writes them. */
 export function renderDashboards(): Map<string, string> {

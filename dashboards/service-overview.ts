@@ -1,3 +1,4 @@
+import { ACTIVE_REQUESTS, REQUEST_DURATION } from '../src/telemetry/metrics.ts';
 import { BACKEND_ALERTS, burnRateThreshold, threshold } from './shared/alert-thresholds.ts';
 import { buildDashboard } from './shared/dashboard.ts';
 import { percent } from './shared/format.ts';
@@ -8,10 +9,9 @@ import { promVariable } from './shared/variables.ts';
 
 /** The service's HTTP metrics (DESIGN.md, metrics contract) under the dashboard's variables. */
 const SELECTED = 'job=~"$job", instance=~"$instance", http_route=~"$route"';
-const DURATION = 'http_server_request_duration_seconds';
-const COUNT = `${DURATION}_count{${SELECTED}}`;
-const ERRORS = `${DURATION}_count{${SELECTED}, http_response_status_code=~"5.."}`;
-const BUCKETS = `${DURATION}_bucket{${SELECTED}}`;
+const COUNT = `${REQUEST_DURATION}_count{${SELECTED}}`;
+const ERRORS = `${REQUEST_DURATION}_count{${SELECTED}, http_response_status_code=~"5.."}`;
+const BUCKETS = `${REQUEST_DURATION}_bucket{${SELECTED}}`;
 
 /** Thresholds of the alerting rules, drawn on the panels they watch. */
 const ERROR_RATIO_ALERT = threshold(BACKEND_ALERTS, 'BackendHighErrorRatio');
@@ -36,17 +36,17 @@ export const serviceOverview = buildDashboard({
     'Is the service healthy? Traffic, errors and latency of its HTTP requests (RED), its availability SLO, and its logs.',
   tags: ['service'],
   variables: [
-    promVariable({ name: 'job', label: 'Service', query: `label_values(${DURATION}_count, job)` }),
+    promVariable({ name: 'job', label: 'Service', query: `label_values(${REQUEST_DURATION}_count, job)` }),
     promVariable({
       name: 'instance',
       label: 'Instance',
-      query: `label_values(${DURATION}_count{job=~"$job"}, instance)`,
+      query: `label_values(${REQUEST_DURATION}_count{job=~"$job"}, instance)`,
       multi: true,
     }),
     promVariable({
       name: 'route',
       label: 'Route',
-      query: `label_values(${DURATION}_count{job=~"$job", instance=~"$instance"}, http_route)`,
+      query: `label_values(${REQUEST_DURATION}_count{job=~"$job", instance=~"$instance"}, http_route)`,
       multi: true,
     }),
   ],
@@ -80,7 +80,7 @@ export const serviceOverview = buildDashboard({
           title: 'Requests in progress',
           description: 'Requests being handled right now: climbs when responses slow down or clients pile up.',
           unit: UNITS.count,
-          queries: [promql(`sum(http_server_active_requests{${SELECTED}})`, { instant: true })],
+          queries: [promql(`sum(${ACTIVE_REQUESTS}{${SELECTED}})`, { instant: true })],
         }),
         timeSeries({
           title: 'Requests per second',
@@ -115,9 +115,7 @@ export const serviceOverview = buildDashboard({
           unit: UNITS.count,
           min: 0,
           width: WIDTH.half + WIDTH.quarter,
-          queries: [
-            promql(`sum by (http_route) (http_server_active_requests{${SELECTED}})`, { legend: '{{http_route}}' }),
-          ],
+          queries: [promql(`sum by (http_route) (${ACTIVE_REQUESTS}{${SELECTED}})`, { legend: '{{http_route}}' })],
         }),
         pie({
           title: 'Status codes',
@@ -192,7 +190,7 @@ export const serviceOverview = buildDashboard({
           min: 0,
           queries: [
             promql(
-              `sum by (http_route) (${rate(`${DURATION}_sum{${SELECTED}}`)}) / sum by (http_route) (${rate(COUNT)})`,
+              `sum by (http_route) (${rate(`${REQUEST_DURATION}_sum{${SELECTED}}`)}) / sum by (http_route) (${rate(COUNT)})`,
               { legend: '{{http_route}}' },
             ),
           ],

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 
-export interface SyntaxProblem {
+interface SyntaxProblem {
   /** 1-based; absent when the parser does not say where. */
   line?: number;
   col?: number;

@@ -4,7 +4,7 @@
  * CI (it runs every check itself), a production install (husky, a dev dependency, is absent),
  * HUSKY=0, or a directory that is not a git work tree.
  */
-export type Installer = () => string;
+type Installer = () => string;
 
 /** Why the hooks are not installed here, or undefined when they should be. */
 export function skipReason(env: NodeJS.ProcessEnv): string | undefined {

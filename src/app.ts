@@ -22,7 +22,7 @@ import telemetry, { rejectionHandlers } from './telemetry/index.ts';
  */
 const MAX_PARAM_LENGTH = 16 * 1024;
 
-export interface AppOptions {
+interface AppOptions {
   config: Pick<Config, 'MAX_SLEEP_SECONDS' | 'SERVICE_NAME'>;
   logger: Logger<never>;
 }
@@ -55,5 +55,3 @@ export async function buildApp({ config, logger }: AppOptions) {
 
   return app;
 }
-
-export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -38,7 +38,6 @@ export const ConfigSchema = Type.Object({
 });
 
 export type Config = Static<typeof ConfigSchema>;
-export type LogLevel = Config['LOG_LEVEL'];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -10,9 +10,9 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 /** Node's default, stated on purpose: a larger header block is answered 431 and never buffered. */
 export const MAX_HEADER_BYTES = 16 * 1024;
 /** A client has this long to send its request headers (slow-header clients are cut off). */
-export const HEADERS_TIMEOUT_MS = 10_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 /** Added to the longest sleep, so no timeout ever ends a request the service is meant to answer. */
-export const TIMEOUT_MARGIN_SECONDS = 10;
+const TIMEOUT_MARGIN_SECONDS = 10;
 
 const MS_PER_SECOND = 1000;
 const CLIENT_ERROR_DETAIL: Record<number, string> = {

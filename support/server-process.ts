@@ -8,7 +8,7 @@ const STOP_DEADLINE_MS = 10_000;
 /** Output kept for the error message when a process fails: its tail is what explains it. */
 const OUTPUT_KEPT = 16 * 1024;
 
-export interface ServerProcessOptions {
+interface ServerProcessOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Stdout to /dev/null: a server under load logs more than is worth keeping. */

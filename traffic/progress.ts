@@ -8,7 +8,7 @@ const BAR_WIDTH = 10;
 const ERASE_LINE = '\x1b[2K';
 const cursorUp = (lines: number) => `\x1b[${lines}A`;
 
-export interface ProgressOutput {
+interface ProgressOutput {
   write(text: string): unknown;
   isTTY?: boolean;
   /** A terminal's width: longer lines would wrap and break the redraw. */

@@ -1,4 +1,4 @@
-/** The few Prometheus HTTP API queries --verify needs. */
+/** Prometheus's HTTP API: the queries --verify needs, and the one client the tests use too. */
 import { REQUEST_DURATION } from '../src/telemetry/metrics.ts';
 
 /** The histogram's count series: one per answered request. */
@@ -14,31 +14,50 @@ export class NotScrapedError extends PrometheusError {
   override name = 'NotScrapedError';
 }
 
-interface Sample {
+export interface Sample {
   metric: Record<string, string>;
   value: [number, string];
 }
 
-/** A vector query at the current time; throws PrometheusError with a readable reason. */
-export async function instantQuery(prometheus: URL, promql: string): Promise<Sample[]> {
-  const url = `${prometheus.href.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(promql)}`;
-  let body: { status?: string; error?: string; data?: { resultType?: string; result?: Sample[] } };
+/**
+ * Prometheus's HTTP API at `path` (e.g. `/api/v1/query_range`): its `data`, or a PrometheusError
+ * with a readable reason. The one client of the API for the generator and the tests.
+ */
+export async function prometheusApi<T>(
+  prometheus: URL | string,
+  path: string,
+  params: Record<string, string | number>,
+): Promise<T> {
+  const base = new URL(prometheus);
+  const search = new URLSearchParams(Object.entries(params).map(([name, value]) => [name, String(value)]));
+  let body: { status?: string; error?: string; data?: T };
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
+    const response = await fetch(`${base.href.replace(/\/+$/, '')}${path}?${search}`, {
+      signal: AbortSignal.timeout(QUERY_TIMEOUT_MS),
+    });
     body = (await response.json()) as typeof body;
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
-    throw new PrometheusError(
-      `cannot query Prometheus at ${prometheus.origin}: ${cause?.code ?? (error as Error).message}`,
-    );
+    throw new PrometheusError(`cannot query Prometheus at ${base.origin}: ${cause?.code ?? (error as Error).message}`);
   }
-  if (body.status !== 'success' || body.data?.resultType !== 'vector') {
-    throw new PrometheusError(`Prometheus at ${prometheus.origin} rejected ${promql}: ${body.error ?? 'not a vector'}`);
+  if (body.status !== 'success') {
+    throw new PrometheusError(`Prometheus at ${base.origin} rejected ${params.query ?? path}: ${body.error}`);
   }
-  return body.data.result ?? [];
+  return body.data as T;
 }
 
-export interface ScrapeState {
+/** A vector query at the current time; throws PrometheusError with a readable reason. */
+export async function instantQuery(prometheus: URL | string, promql: string): Promise<Sample[]> {
+  const data = await prometheusApi<{ resultType?: string; result?: Sample[] }>(prometheus, '/api/v1/query', {
+    query: promql,
+  });
+  if (data?.resultType !== 'vector') {
+    throw new PrometheusError(`Prometheus at ${new URL(prometheus).origin} rejected ${promql}: not a vector`);
+  }
+  return data.result ?? [];
+}
+
+interface ScrapeState {
   /** Prometheus's clock when it answered, in seconds. */
   now: number;
   /** The oldest of the latest scrapes of the job's targets: every target has been scraped since. */

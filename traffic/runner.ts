@@ -3,7 +3,7 @@ import type { CountedLoad, PacedLoad, StreamPlan } from './scenarios.ts';
 import { StreamStats } from './stats.ts';
 
 /** Longer than the service's longest allowed sleep (MAX_SLEEP_SECONDS, 60 by default). */
-export const REQUEST_TIMEOUT_MS = 90_000;
+const REQUEST_TIMEOUT_MS = 90_000;
 /** A paced stream opens connections as latency demands, up to this many; past it, requests queue. */
 const MAX_PACED_CONNECTIONS = 1000;
 const HEADERS = { 'user-agent': 'observability-demo-traffic' } as const;
@@ -11,7 +11,7 @@ const MS_PER_SECOND = 1000;
 /** The service answers it without counting it as traffic, so the check leaves --verify's counts alone. */
 const PROBE_PATH = '/healthz';
 
-export interface Run {
+interface Run {
   /** One entry per stream, live: read them for progress. */
   streams: StreamStats[];
   /** Resolves when every stream is done, or stopped. */

@@ -4,7 +4,7 @@
  * spreads the mix over time at a fixed rate.
  */
 
-export interface StreamSpec {
+interface StreamSpec {
   /** Path and query, as requested. */
   path: string;
   /** The `http_route` label the service records for it (the route template). */
@@ -71,7 +71,7 @@ export function isScenario(name: string): name is ScenarioName {
 }
 
 /** Every stream's request count times `scale`, rounded; concurrency is kept. */
-export function scaled(streams: readonly StreamSpec[], scale: number): StreamPlan[] {
+function scaled(streams: readonly StreamSpec[], scale: number): StreamPlan[] {
   return streams.map(({ path, route, expect, concurrency, requests }) => ({
     path,
     route,
@@ -81,7 +81,7 @@ export function scaled(streams: readonly StreamSpec[], scale: number): StreamPla
 }
 
 /** The Python demo's mix as rates: each stream gets its share of the demo's requests out of `rate`. */
-export function paced(streams: readonly StreamSpec[], rate: number, durationSeconds: number): StreamPlan[] {
+function paced(streams: readonly StreamSpec[], rate: number, durationSeconds: number): StreamPlan[] {
   const total = streams.reduce((sum, stream) => sum + stream.requests, 0);
   return streams.map(({ path, route, expect, requests }) => ({
     path,
@@ -91,7 +91,7 @@ export function paced(streams: readonly StreamSpec[], rate: number, durationSeco
   }));
 }
 
-export interface ScenarioOptions {
+interface ScenarioOptions {
   scale: number;
   rate: number;
   durationSeconds: number;

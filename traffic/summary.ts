@@ -6,7 +6,7 @@ const US_PER_MS = 1000;
 /** The terminal width the table and the status line are kept within. */
 export const TABLE_COLUMNS = 80;
 
-export interface Latency {
+interface Latency {
   p50: number;
   p95: number;
   p99: number;
@@ -14,7 +14,7 @@ export interface Latency {
   mean: number;
 }
 
-export interface StreamSummary {
+interface StreamSummary {
   path: string;
   route: string;
   /** The status the stream asked for; any other is counted in `errors`. */
@@ -37,7 +37,7 @@ export interface StreamSummary {
   latencyMs: Latency;
 }
 
-export interface Totals {
+interface Totals {
   sent: number;
   statuses: Record<string, number>;
   errors: number;
@@ -146,14 +146,17 @@ function formatSeconds(seconds: number): string {
   return seconds < 100 ? seconds.toFixed(1) : seconds.toFixed(0);
 }
 
-/** Left-aligned first column, right-aligned numbers. */
-function alignTable(rows: string[][]): string {
+/** The one table layout of the generator's output: `leftColumns` text columns, then right-aligned numbers. */
+export function alignTable(rows: string[][], leftColumns = 1): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
   return rows
     .map((row) =>
       row
-        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
-        .join('  '),
+        .map((cell, column) =>
+          column < leftColumns ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+        )
+        .join('  ')
+        .trimEnd(),
     )
     .join('\n');
 }

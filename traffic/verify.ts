@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { countKey, NotScrapedError, PrometheusError, REQUEST_COUNT, requestCounts, scrapeState } from './prometheus.ts';
-import type { Summary } from './summary.ts';
+import { alignTable, type Summary } from './summary.ts';
 
 /** How long to wait for Prometheus's next scrape of the service: many intervals of the repository's 3 s. */
 const SCRAPE_DEADLINE_MS = 30_000;
@@ -8,7 +8,7 @@ const POLL_INTERVAL_MS = 500;
 /** The service counts a request as its answer leaves: one more round of scrapes before a mismatch stands. */
 const SCRAPE_ROUNDS_AFTER_RUN = 2;
 
-export interface CountRow {
+interface CountRow {
   route: string;
   status: string;
   sent: number;
@@ -126,15 +126,7 @@ export function renderVerification(verification: Verification): string {
     String(row.counted),
     row.sent === row.counted ? 'ok' : 'MISMATCH',
   ]);
-  const widths = header.map((_, column) => Math.max(...[header, ...body].map((cells) => cells[column]?.length ?? 0)));
-  const table = [header, ...body]
-    .map((cells) =>
-      cells
-        .map((cell, column) => (column < 2 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  const table = alignTable([header, ...body], 2);
   const sent = verification.rows.reduce((sum, row) => sum + row.sent, 0);
   const verdict = verification.passed
     ? `Verified: Prometheus counted all ${sent} requests, by route and status.`

@@ -12,7 +12,7 @@ interface RulesFile {
 }
 
 /** Each alert's expression, by alert name. */
-export type AlertExpressions = ReadonlyMap<string, string>;
+type AlertExpressions = ReadonlyMap<string, string>;
 
 const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
 /** So `> 0.05 * 2` is not read as 0.05. */

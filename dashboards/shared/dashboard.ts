@@ -14,7 +14,7 @@ import { DATASOURCES } from './datasources.ts';
 import { promql } from './queries.ts';
 
 /** Every dashboard of the demo carries this tag; the dashboards' link menu lists them by it. */
-export const TAG = 'observability-demo';
+const TAG = 'observability-demo';
 /** The provisioned Alertmanager data source's name: Grafana's alerting pages select it by name. */
 const ALERTMANAGER_NAME = 'Alertmanager';
 const DEFAULT_TIME = { from: 'now-30m', to: 'now' } as const;
@@ -23,12 +23,12 @@ const REFRESH = '10s';
 /** The resolution of the alert annotations: the rules are evaluated every 15 s. */
 const ALERT_ANNOTATION_STEP = '15s';
 
-export interface Row {
+interface Row {
   title: string;
   panels: Array<Builder<Panel>>;
 }
 
-export interface DashboardSpec {
+interface DashboardSpec {
   /** Stable: links, bookmarks and the provisioned file name depend on it. */
   uid: string;
   title: string;

@@ -17,7 +17,7 @@ const REF_IDS = 'ABCDEFGHIJ';
 
 type Query = ReturnType<typeof promql> | ReturnType<typeof logql>;
 
-export interface PanelSpec {
+interface PanelSpec {
   title: string;
   /** Shown as the panel's (i) tooltip: what the panel answers, and how to read it. */
   description: string;
@@ -27,7 +27,7 @@ export interface PanelSpec {
   height?: number;
 }
 
-export interface TimeSeriesSpec extends PanelSpec {
+interface TimeSeriesSpec extends PanelSpec {
   /** Stack the series (parts of a whole, e.g. requests by status). */
   stacked?: boolean;
   /** Draw a dashed red line at this value, e.g. an alert's threshold. */

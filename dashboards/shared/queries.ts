@@ -2,7 +2,7 @@ import { DataqueryBuilder as LokiQuery } from '@grafana/grafana-foundation-sdk/l
 import { DataqueryBuilder as PromQuery, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { DATASOURCES } from './datasources.ts';
 
-export interface PromOptions {
+interface PromOptions {
   /** The series' name in the legend, e.g. `{{http_route}}`. */
   legend?: string;
   /** One value at the end of the time range (stat and pie panels) instead of a series over it. */

@@ -10,7 +10,7 @@ import { DATASOURCES } from './datasources.ts';
  * "All" as a regex. PromQL accepts `=~".*"`; LogQL refuses a selector that matches the empty
  * string, so Loki variables use `.+`.
  */
-export const ALL = { prometheus: '.*', loki: '.+' } as const;
+const ALL = { prometheus: '.*', loki: '.+' } as const;
 
 interface VariableSpec {
   name: string;

@@ -3,7 +3,7 @@ import scalar from '@scalar/fastify-api-reference';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 
-export interface OpenApiOptions {
+interface OpenApiOptions {
   serviceName: string;
   version: string;
 }

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
+import { instantQuery } from '../../traffic/prometheus.ts';
 import { listenTestApp } from '../helpers/app.ts';
 import { scratchDir } from '../helpers/processes.ts';
 import { readRepoYaml } from '../helpers/repo.ts';
 import { requireTool } from '../helpers/require-tool.ts';
-import { PROMETHEUS_YML, type PrometheusConfig, query, type ScrapeConfig, startPrometheus } from '../helpers/stack.ts';
+import { PROMETHEUS_YML, type PrometheusConfig, type ScrapeConfig, startPrometheus } from '../helpers/stack.ts';
 import { type K8sObject, NAMESPACE, only, RELEASE, renderChart, requireHelm } from './chart.ts';
 
 interface Relabeling {
@@ -67,12 +69,16 @@ describe("the ServiceMonitor's relabeling in a real Prometheus", () => {
     await fetch(`${service.url}/`);
 
     const series = await pollUntil(
-      () => query(prometheus, 'http_server_request_duration_seconds_count{http_route="/"}'),
+      () => instantQuery(prometheus, `${REQUEST_DURATION}_count{http_route="/"}`),
       (result) => result.length > 0,
       { what: 'the request to be scraped', deadlineMs: 20_000 },
     );
     assert.deepEqual([...new Set(series.map((s) => s.metric.job))], ['backend']);
-    assert.equal((await query(prometheus, 'up{job="backend"}'))[0]?.value[1], '1');
-    assert.deepEqual(await query(prometheus, `up{job="${RELEASE}-backend"}`), [], "the operator's job name is gone");
+    assert.equal((await instantQuery(prometheus, 'up{job="backend"}'))[0]?.value[1], '1');
+    assert.deepEqual(
+      await instantQuery(prometheus, `up{job="${RELEASE}-backend"}`),
+      [],
+      "the operator's job name is gone",
+    );
   });
 });

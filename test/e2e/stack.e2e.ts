@@ -18,6 +18,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { parseDotEnv } from '../../scripts/health.ts';
+import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
 
 /** The compose service, Prometheus job, Loki `service_name` and OpenTelemetry `service.name` alike. */
@@ -414,16 +415,16 @@ describe('compose stack end to end', CONCURRENT, () => {
         );
       }));
 
-    const SERIES_BY_STATUS = `count by (http_route, http_response_status_code) (http_server_request_duration_seconds_count{job="${SERVICE}"})`;
+    const SERIES_BY_STATUS = `count by (http_route, http_response_status_code) (${REQUEST_DURATION}_count{job="${SERVICE}"})`;
     const expectations = [
       {
         name: 'counts the requests the backend served',
-        expr: `sum(http_server_request_duration_seconds_count{job="${SERVICE}"})`,
+        expr: `sum(${REQUEST_DURATION}_count{job="${SERVICE}"})`,
         diagnosis: SERIES_BY_STATUS,
       },
       {
         name: 'counts the 500s of the traffic under their status code',
-        expr: `sum(http_server_request_duration_seconds_count{job="${SERVICE}", http_response_status_code="500"})`,
+        expr: `sum(${REQUEST_DURATION}_count{job="${SERVICE}", http_response_status_code="500"})`,
         diagnosis: SERIES_BY_STATUS,
       },
     ];
@@ -451,7 +452,7 @@ describe('compose stack end to end', CONCURRENT, () => {
 
     test(`finds all ${REPLICAS} backend replica(s) by DNS, each up, each serving requests through the load balancer`, () =>
       expectEventually(`${REPLICAS} instances of job="${SERVICE}" with requests counted`, async () => {
-        const expr = `sum by (instance) (http_server_request_duration_seconds_count{job="${SERVICE}"})`;
+        const expr = `sum by (instance) (${REQUEST_DURATION}_count{job="${SERVICE}"})`;
         const { reply, samples } = await instantQuery(expr);
         const up = await instantQuery(`up{job="${SERVICE}"} == 1`);
         const serving = samples.filter(({ value }) => Number(value?.[1]) > 0).map(({ metric }) => metric?.instance);
@@ -470,7 +471,7 @@ describe('compose stack end to end', CONCURRENT, () => {
       }));
 
     test('metrics → traces: a histogram exemplar carries the trace_id of a trace Tempo holds', async () => {
-      const selector = `http_server_request_duration_seconds_bucket{job="${SERVICE}"}`;
+      const selector = `${REQUEST_DURATION}_bucket{job="${SERVICE}"}`;
       const traceId = await eventually(`an exemplar with trace_id on ${selector}`, async () => {
         const end = nowSeconds();
         const reply = await get(

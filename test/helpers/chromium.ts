@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 /** Headless, unsandboxed (containers, CI), and quiet: no GPU, QUIC, first-run or background traffic. */
-export const CHROMIUM_FLAGS: readonly string[] = [
+const CHROMIUM_FLAGS: readonly string[] = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -15,7 +15,7 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--disable-sync',
 ];
 
-export interface HeadlessChromium {
+interface HeadlessChromium {
   context: BrowserContext;
   /** Closes the browser and removes its profile. */
   close: () => Promise<void>;

@@ -5,11 +5,11 @@ import { repoPath } from './repo.ts';
 /** The committed dashboards Grafana provisions, read back as JSON: what the tests check cannot drift from them. */
 export const DASHBOARDS_DIR = 'observability/grafana/dashboards';
 
-export interface DatasourceRef {
+interface DatasourceRef {
   type?: string;
   uid?: string;
 }
-export interface TargetJson {
+interface TargetJson {
   refId?: string;
   datasource?: DatasourceRef;
   expr?: string;
@@ -29,7 +29,7 @@ export interface PanelJson {
   gridPos?: { x: number; y: number; w: number; h: number };
   panels?: PanelJson[];
 }
-export interface VariableJson {
+interface VariableJson {
   name: string;
   type: string;
   query?: string | { query?: string };
@@ -38,7 +38,7 @@ export interface VariableJson {
   includeAll?: boolean;
   allValue?: string;
 }
-export interface AnnotationJson {
+interface AnnotationJson {
   name: string;
   datasource?: DatasourceRef;
   target?: TargetJson;
@@ -127,7 +127,7 @@ export function substitute(expr: string, values: Record<string, string>): string
 }
 
 /** Regex metacharacters escaped, as Grafana escapes a variable's values inside `=~"…"` (backslashes doubled for the string). */
-export function regexEscape(value: string): string {
+function regexEscape(value: string): string {
   return value.replace(/[\\^$*+?.()|[\]{}]/g, '\\\\$&');
 }
 

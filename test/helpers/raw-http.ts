@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 
 /** Bytes on a socket exactly as written: no client normalises, percent-encodes or pools them. */
 
-export interface RawConnection {
+interface RawConnection {
   socket: Socket;
   /** Everything received so far. */
   received: () => string;
@@ -11,7 +11,7 @@ export interface RawConnection {
   closed: Promise<string>;
 }
 
-export interface RawResponse {
+interface RawResponse {
   /** The status line and header lines, as received. */
   head: string;
   status: number;

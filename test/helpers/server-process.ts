@@ -28,7 +28,7 @@ export class ServerExitedError extends Error {
   }
 }
 
-export interface StartOptions {
+interface StartOptions {
   /** Node options before the script, e.g. `['--import', INSTRUMENTATION]` as `npm start` passes. */
   nodeArgs?: string[];
 }

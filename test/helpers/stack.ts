@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { stringify } from 'yaml';
 import { freePort } from '../../support/free-port.ts';
+import { prometheusApi } from '../../traffic/prometheus.ts';
 import { startProcess } from './processes.ts';
 import { readRepoYaml, repoPath } from './repo.ts';
 
@@ -102,30 +103,7 @@ export async function startPrometheus(
   return url;
 }
 
-export interface PromSample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-/** Prometheus's HTTP API at `path` (e.g. `/api/v1/query_range`): its `data`, once asserted a success. */
-export async function prometheusApi<T>(
-  prometheus: string,
-  path: string,
-  params: Record<string, string | number>,
-): Promise<T> {
-  const search = new URLSearchParams(Object.entries(params).map(([name, value]) => [name, String(value)]));
-  const res = await fetch(`${prometheus}${path}?${search}`);
-  const body = (await res.json()) as { status: string; error?: string; data: T };
-  assert.equal(body.status, 'success', `${path} ${JSON.stringify(params)}: ${body.error}`);
-  return body.data;
-}
-
-/** An instant query at the current time. */
-export async function query(prometheus: string, promql: string): Promise<PromSample[]> {
-  return (await prometheusApi<{ result: PromSample[] }>(prometheus, '/api/v1/query', { query: promql })).result;
-}
-
-export interface ExemplarSeries {
+interface ExemplarSeries {
   seriesLabels: Record<string, string>;
   exemplars: Array<{ labels: Record<string, string>; value: string; timestamp: number }>;
 }

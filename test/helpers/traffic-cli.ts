@@ -3,10 +3,10 @@ import { type CollectedProcess, type ProcessResult, spawnCollected } from './pro
 import { repoPath } from './repo.ts';
 
 /** The traffic generator's entry, run as `npm run traffic` runs it. */
-export const TRAFFIC_CLI = repoPath('traffic/cli.ts');
+const TRAFFIC_CLI = repoPath('traffic/cli.ts');
 
 export type CliResult = ProcessResult;
-export type CliProcess = CollectedProcess;
+type CliProcess = CollectedProcess;
 
 /** Starts the traffic CLI with `args` (stdout and stderr pipes, so no TTY); killed after the test if still running. */
 export function startCli(t: TestContext, args: string[]): CliProcess {

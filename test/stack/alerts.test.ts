@@ -6,12 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
+import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
+import { instantQuery } from '../../traffic/prometheus.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { run, scratchDir } from '../helpers/processes.ts';
 import { repoPath } from '../helpers/repo.ts';
 import { requireTool } from '../helpers/require-tool.ts';
-import { ALERTMANAGER_YML, backendOnlyConfig, query, startAlertmanager, startPrometheus } from '../helpers/stack.ts';
+import { ALERTMANAGER_YML, backendOnlyConfig, startAlertmanager, startPrometheus } from '../helpers/stack.ts';
 
 const RULES = 'observability/prometheus/rules/backend.yml';
 const RULE_TESTS = 'observability/prometheus/tests/backend.test.yml';
@@ -100,7 +102,7 @@ describe('alert rules', () => {
     await send('/', 1);
     await send('/status/500', 1);
     await pollUntil(
-      () => query(prometheus, 'http_server_request_duration_seconds_count{http_response_status_code="500"}'),
+      () => instantQuery(prometheus, `${REQUEST_DURATION}_count{http_response_status_code="500"}`),
       (result) => result.length === 1,
       { what: 'the 500 series to be scraped', deadlineMs: 20_000 },
     );

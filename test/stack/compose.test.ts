@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import { parse } from 'yaml';
 import { parseDotEnv } from '../../scripts/health.ts';
+import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { freePort } from '../../support/free-port.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { buildTestApp } from '../helpers/app.ts';
@@ -322,7 +323,7 @@ async function countedRoot(replica: string): Promise<number> {
   const text = await (await fetch(`${replica}/metrics`)).text();
   return text
     .split('\n')
-    .filter((line) => line.startsWith('http_server_request_duration_seconds_count{') && line.includes('http_route="/"'))
+    .filter((line) => line.startsWith(`${REQUEST_DURATION}_count{`) && line.includes('http_route="/"'))
     .reduce((total, line) => total + Number(line.split(' ').at(-1)), 0);
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parse } from 'yaml';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { readRepoFile, readRepoYaml } from '../helpers/repo.ts';
 
@@ -11,7 +12,10 @@ import { readRepoFile, readRepoYaml } from '../helpers/repo.ts';
  */
 
 interface Compose {
-  services: Record<string, { command?: string[]; volumes?: string[]; environment?: Record<string, string> }>;
+  services: Record<
+    string,
+    { command?: string[]; volumes?: string[]; environment?: Record<string, string>; labels?: Record<string, string> }
+  >;
 }
 interface Datasource {
   uid: string;
@@ -20,7 +24,8 @@ interface Datasource {
   jsonData?: Record<string, unknown>;
 }
 
-const compose = readRepoYaml<Compose>('compose.yaml');
+/** As Compose reads it: `<<:` merges the x- extension fields into each service. */
+const compose = parse(readRepoFile('compose.yaml'), { merge: true }) as Compose;
 const loki = readRepoYaml<Record<string, Record<string, unknown>>>('observability/loki/loki.yaml');
 const tempo = readRepoYaml<Record<string, Record<string, unknown>>>('observability/tempo/tempo.yaml');
 const alloy = readRepoFile('observability/alloy/config.alloy');
@@ -83,11 +88,6 @@ describe('Loki', () => {
     assert.ok(cachesMb > 0, 'both caches sized');
     assert.ok(cachesMb <= limitMb / 2, `${cachesMb} MB of caches leave at least half of ${limitMb} MB to Loki`);
   });
-
-  test('the healthcheck uses the binary of the distroless image', () => {
-    const healthcheck = JSON.stringify((compose.services.loki as { healthcheck?: unknown }).healthcheck);
-    assert.match(healthcheck, /\/usr\/bin\/loki","-health"/);
-  });
 });
 
 describe('Tempo', () => {
@@ -96,9 +96,9 @@ describe('Tempo', () => {
       .receivers.otlp.protocols;
     assert.equal(otlp.grpc?.endpoint, '0.0.0.0:4317');
     assert.equal(otlp.http?.endpoint, '0.0.0.0:4318');
-    const exporter = alloyAttribute('otelcol.exporter.otlp "tempo"', 'endpoint');
-    assert.equal(exporter, 'tempo:4317');
-    assertReachable(exporter ?? '', 'Alloy → Tempo');
+    const exporter = alloyAttribute('otelcol.exporter.otlp "tempo"', 'endpoint') ?? '';
+    assert.equal(new URL(`tcp://${exporter}`).port, new URL(`tcp://${otlp.grpc?.endpoint}`).port, 'Alloy → Tempo gRPC');
+    assertReachable(exporter, 'Alloy → Tempo');
   });
 
   test('short demo retention and generated metrics sent to Prometheus with exemplars', () => {
@@ -108,7 +108,6 @@ describe('Tempo', () => {
     assert.equal(overrides.metrics_generator?.trace_id_label_name, 'trace_id', 'the label Grafana links on');
     const [remoteWrite] = (tempo.metrics_generator as { storage: { remote_write: Array<Record<string, unknown>> } })
       .storage.remote_write;
-    assert.equal(remoteWrite?.url, 'http://prometheus:9090/api/v1/write');
     assert.equal(remoteWrite?.send_exemplars, true);
     assertReachable(String(remoteWrite?.url), 'Tempo → Prometheus');
   });
@@ -120,34 +119,18 @@ describe('Alloy', () => {
   });
 
   test('collects the logs of the labelled containers, labelled by compose service', () => {
-    assert.match(alloy, /values\s*=\s*\["observability-demo\.collect-logs=true"\]/);
-    assert.match(
-      alloy,
-      /source_labels\s*=\s*\["__meta_docker_container_label_com_docker_compose_service"\]\s*\n\s*target_label\s*=\s*"service_name"/,
+    const labels = Object.values(compose.services).map(({ labels = {} }) =>
+      Object.entries(labels)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(),
     );
-    const push = alloyAttribute('loki.write "loki"', 'url');
-    assert.equal(push, 'http://loki:3100/loki/api/v1/push');
-    assertReachable(push ?? '', 'Alloy → Loki');
+    const filter = /values\s*=\s*\["([^"]+)"\]/.exec(alloy)?.[1] ?? '';
+    assert.ok(labels.length > 0 && labels.every((label) => label.includes(filter)), `every service has ${filter}`);
+    assertReachable(alloyAttribute('loki.write "loki"', 'url') ?? '', 'Alloy → Loki');
   });
 
-  test("gives every component's lines a level: JSON, logfmt and HAProxy's brackets, one vocabulary", () => {
+  test("the level stage finds HAProxy's bracketed level in a line it writes; the template yields one vocabulary", () => {
     const pipeline = alloy.slice(alloy.indexOf('loki.process "levels"'));
-    assert.match(alloy, /forward_to\s*=\s*\[loki\.process\.levels\.receiver\]/);
-    // In this order: each later stage only fills in a level the earlier ones did not find.
-    const stages = ['stage.json', 'stage.logfmt', 'stage.regex', 'stage.template', 'stage.labels'];
-    const positions = stages.map((stage) => pipeline.indexOf(stage));
-    assert.ok(
-      positions.every((at) => at >= 0),
-      `stages ${stages.join(', ')}`,
-    );
-    assert.deepEqual(
-      positions,
-      [...positions].sort((a, b) => a - b),
-      'stages in order',
-    );
-    assert.match(pipeline, /stage\.json\s*\{\s*expressions\s*=\s*\{\s*level\s*=\s*"level",?\s*\}/);
-    assert.match(pipeline, /stage\.logfmt\s*\{\s*mapping\s*=\s*\{\s*level\s*=\s*"",?\s*\}/);
-    assert.match(pipeline, /stage\.labels\s*\{\s*values\s*=\s*\{\s*level\s*=\s*"",?\s*\}/);
     // The normalising template names each level the dashboards and the e2e test query.
     const template = /template\s*=\s*`([^`]*)`/.exec(pipeline)?.[1] ?? '';
     for (const level of ['error', 'warn', 'info', 'debug', 'unknown']) {
@@ -167,11 +150,6 @@ describe('Alloy', () => {
   });
 
   test('container metrics reach Prometheus; no host metrics it could not measure', () => {
-    assert.match(alloy, /prometheus\.exporter\.cadvisor "containers"/);
-    assert.equal(
-      alloyAttribute('prometheus.exporter.cadvisor "containers"', 'docker_host'),
-      'unix:///var/run/docker.sock',
-    );
     assert.doesNotMatch(alloy, /prometheus\.exporter\.unix/, 'a node exporter in a container reports the container');
     const remoteWrite = alloyAttribute('prometheus.remote_write "prometheus"', 'url');
     assertReachable(remoteWrite ?? '', 'Alloy → Prometheus');

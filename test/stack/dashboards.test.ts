@@ -17,7 +17,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import { stringify } from 'yaml';
+import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
+import { instantQuery, prometheusApi } from '../../traffic/prometheus.ts';
 import {
   type DashboardJson,
   type DashboardQuery,
@@ -35,8 +37,6 @@ import { INSTRUMENTATION, startServer } from '../helpers/server-process.ts';
 import {
   PROMETHEUS_YML,
   type PrometheusConfig,
-  prometheusApi,
-  query,
   queryExemplars,
   type ScrapeConfig,
   startAlertmanager,
@@ -225,7 +225,7 @@ describe('dashboards against live data', () => {
     assert.equal((await fetch(`${prometheus}/-/reload`, { method: 'POST' })).status, 200);
 
     await pollUntil(
-      () => query(prometheus, 'up == 1'),
+      () => instantQuery(prometheus, 'up == 1'),
       (up) => up.length === INSTANCES + 2 + DOUBLES.length,
       { what: 'every target to be up', deadlineMs: DEADLINE_MS, intervalMs: POLL_MS },
     );
@@ -241,7 +241,7 @@ describe('dashboards against live data', () => {
     // One of each first: a counter's first scrape is its baseline, so rates only see what follows.
     const warmUp = await send(() => 1);
     await pollUntil(
-      () => query(prometheus, 'sum(http_server_request_duration_seconds_count)'),
+      () => instantQuery(prometheus, `sum(${REQUEST_DURATION}_count)`),
       (counted) => Number(counted[0]?.value[1]) === warmUp.length,
       { what: 'the first requests to be scraped', deadlineMs: DEADLINE_MS, intervalMs: POLL_MS },
     );
@@ -254,8 +254,8 @@ describe('dashboards against live data', () => {
         const window = { start: start - STEP_SECONDS, end: Date.now() / 1000 };
         return {
           window,
-          counted: await query(prometheus, 'sum(http_server_request_duration_seconds_count)'),
-          burn: await query(prometheus, 'job:http_server_request_errors:ratio_rate1h'),
+          counted: await instantQuery(prometheus, `sum(${REQUEST_DURATION}_count)`),
+          burn: await instantQuery(prometheus, 'job:http_server_request_errors:ratio_rate1h'),
           firing: await rangeHasData(prometheus, FIRING_ERROR_ALERT, window),
         };
       },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { scratchDir } from '../helpers/processes.ts';
@@ -11,7 +12,7 @@ import { backendOnlyConfig, queryExemplars, startPrometheus } from '../helpers/s
 const QUICK_BATCH_MS = '50';
 /** No Alertmanager in this test: alerts would go nowhere, and none fire. */
 const NO_ALERTMANAGER = '127.0.0.1:9';
-const BUCKETS = 'http_server_request_duration_seconds_bucket{job="backend"}';
+const BUCKETS = `${REQUEST_DURATION}_bucket{job="backend"}`;
 const REQUESTS = ['/status/200?seconds_sleep=0.01', '/status/500', '/'] as const;
 
 describe('metrics → traces → logs, through a real Prometheus', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { pollUntil } from '../../support/poll.ts';
+import { countKey, instantQuery, requestCounts } from '../../traffic/prometheus.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { run, scratchDir } from '../helpers/processes.ts';
 import { readRepoYaml, repoPath } from '../helpers/repo.ts';
@@ -11,7 +12,6 @@ import {
   backendOnlyConfig,
   PROMETHEUS_YML,
   type PrometheusConfig,
-  query,
   type ScrapeConfig,
   startAlertmanager,
   startPrometheus,
@@ -81,7 +81,7 @@ describe('Prometheus with the repository configuration', () => {
     );
 
     await pollUntil(
-      () => query(prometheus, 'up{job="backend"}'),
+      () => instantQuery(prometheus, 'up{job="backend"}'),
       (result) => result[0]?.value[1] === '1',
       { what: 'the backend target to be up', deadlineMs: 20_000 },
     );
@@ -99,19 +99,11 @@ describe('Prometheus with the repository configuration', () => {
     }
     const expected = new Map<string, number>();
     for (const [, times, route, status] of mix) {
-      expected.set(`${route} ${status}`, (expected.get(`${route} ${status}`) ?? 0) + times);
+      expected.set(countKey(route, status), (expected.get(countKey(route, status)) ?? 0) + times);
     }
 
     const counted = await pollUntil(
-      async () => {
-        const result = await query(
-          prometheus,
-          'sum by (http_route, http_response_status_code) (http_server_request_duration_seconds_count{job="backend"})',
-        );
-        return new Map(
-          result.map((s) => [`${s.metric.http_route} ${s.metric.http_response_status_code}`, Number(s.value[1])]),
-        );
-      },
+      () => requestCounts(new URL(prometheus), 'backend'),
       (got) => [...expected].every(([key, value]) => got.get(key) === value),
       { what: 'Prometheus to count every request', deadlineMs: 30_000 },
     );

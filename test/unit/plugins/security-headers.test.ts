@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SECURITY_HEADERS } from '../../../src/plugins/security-headers.ts';
-import { escapeJsonMarkup } from '../../../src/schemas/problem.ts';
 import { buildTestApp } from '../../helpers/app.ts';
 
 const API_POLICY = /^default-src 'none'; frame-ancestors 'none'/;
@@ -31,14 +30,4 @@ describe('security headers', () => {
       assert.match(String(res.headers['content-security-policy']), policy, url);
     }
   });
-});
-
-describe('escapeJsonMarkup', () => {
-  for (const value of ['plain', '<script>', 'a & b > c', '\u003c already escaped', { nested: ['<', '>', '&'] }]) {
-    test(`${JSON.stringify(value)}: no markup characters, same value`, () => {
-      const escaped = escapeJsonMarkup(JSON.stringify(value));
-      assert.doesNotMatch(escaped, /[<>&]/);
-      assert.deepEqual(JSON.parse(escaped), value);
-    });
-  }
 });

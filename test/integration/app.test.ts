@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CLIENT_CLOSED_REQUEST } from '../../src/telemetry/index.ts';
+import { ACTIVE_REQUESTS, CLIENT_CLOSED_REQUEST, REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { listenTestApp } from '../helpers/app.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
 import { rawConnection } from '../helpers/raw-http.ts';
 
 const STATUS_ROUTE = '/status/{status_code}';
+const COUNT = `${REQUEST_DURATION}_count`;
 
 async function scrape(url: string) {
   return parseExposition(await (await fetch(`${url}/metrics`)).text());
@@ -21,13 +22,13 @@ describe('over real HTTP', () => {
     assert.deepEqual(results, Array(200).fill(200));
     const samples = await scrape(url);
     assert.equal(
-      sumOf(samples, 'http_server_request_duration_seconds_count', {
+      sumOf(samples, COUNT, {
         http_route: STATUS_ROUTE,
         http_response_status_code: '200',
       }),
       200,
     );
-    assert.equal(sumOf(samples, 'http_server_active_requests'), 0);
+    assert.equal(sumOf(samples, ACTIVE_REQUESTS), 0);
   });
 
   test('a client leaving mid-sleep ends the sleep: recorded as 499, nothing left in flight', async (t) => {
@@ -35,7 +36,7 @@ describe('over real HTTP', () => {
     const controller = new AbortController();
     const request = fetch(`${url}/status/200?seconds_sleep=30`, { signal: controller.signal }).catch(() => 'aborted');
     await pollUntil(
-      async () => sumOf(await scrape(url), 'http_server_active_requests'),
+      async () => sumOf(await scrape(url), ACTIVE_REQUESTS),
       (n) => n === 1,
       { what: 'the request to be in flight' },
     );
@@ -44,10 +45,10 @@ describe('over real HTTP', () => {
 
     const samples = await pollUntil(
       () => scrape(url),
-      (s) => sumOf(s, 'http_server_request_duration_seconds_count', { http_response_status_code: '499' }) === 1,
+      (s) => sumOf(s, COUNT, { http_response_status_code: '499' }) === 1,
       { what: 'the aborted request to be recorded' },
     );
-    assert.equal(sumOf(samples, 'http_server_active_requests'), 0);
+    assert.equal(sumOf(samples, ACTIVE_REQUESTS), 0);
     const line = logs.find((l) => l.msg === 'request aborted by client');
     assert.equal(line?.http_response_status_code, CLIENT_CLOSED_REQUEST);
     assert.equal(line?.level, 'warn');
@@ -67,7 +68,7 @@ describe('over real HTTP', () => {
     });
     busy.socket.write('GET /status/200?seconds_sleep=0.5 HTTP/1.1\r\nHost: test\r\n\r\n');
     await pollUntil(
-      async () => sumOf(parseExposition((await app.inject('/metrics')).body), 'http_server_active_requests'),
+      async () => sumOf(parseExposition((await app.inject('/metrics')).body), ACTIVE_REQUESTS),
       (n) => n === 1,
       { what: 'the request in flight' },
     );

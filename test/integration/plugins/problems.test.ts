@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { listenTestApp } from '../helpers/app.ts';
-import { exchange, parseResponse } from '../helpers/raw-http.ts';
+import { listenTestApp } from '../../helpers/app.ts';
+import { exchange, parseResponse } from '../../helpers/raw-http.ts';
 
 /** One request written byte for byte (clients like fetch would percent-encode the markup). */
 const getRequest = (path: string) => `GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`;
