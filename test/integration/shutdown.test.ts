@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ACTIVE_REQUESTS } from '../../src/telemetry/metrics.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
 import { exchange, parseResponse } from '../helpers/raw-http.ts';
@@ -9,7 +10,7 @@ import { ServerExitedError, startServer } from '../helpers/server-process.ts';
 
 async function activeRequests(url: string): Promise<number> {
   const res = await fetch(`${url}/metrics`);
-  return sumOf(parseExposition(await res.text()), 'http_server_active_requests');
+  return sumOf(parseExposition(await res.text()), ACTIVE_REQUESTS);
 }
 
 function sendSleeping(url: string, count: number, seconds: number) {

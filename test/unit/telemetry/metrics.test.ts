@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createHttpMetrics, DEFAULT_BUCKETS, prefersOpenMetrics } from '../../../src/telemetry/metrics.ts';
+import {
+  ACTIVE_REQUESTS,
+  createHttpMetrics,
+  DEFAULT_BUCKETS,
+  prefersOpenMetrics,
+  REQUEST_DURATION,
+} from '../../../src/telemetry/metrics.ts';
 import { parseExposition, sumOf } from '../../helpers/exposition.ts';
 
 describe('prefersOpenMetrics', () => {
@@ -51,7 +57,7 @@ describe('createHttpMetrics', () => {
         parseExposition(body).some((s) => s.name === 'process_cpu_seconds_total'),
         'process_cpu_seconds_total',
       );
-      assert.equal(sumOf(parseExposition(body), 'http_server_request_duration_seconds_count'), 1);
+      assert.equal(sumOf(parseExposition(body), `${REQUEST_DURATION}_count`), 1);
     }
   });
 
@@ -73,9 +79,6 @@ describe('createHttpMetrics', () => {
   test('runtime metrics can be left out; the HTTP metrics stay', async () => {
     const { body } = await createHttpMetrics({ buckets: DEFAULT_BUCKETS, runtimeMetrics: false }).render(false);
     const families = new Set(body.match(/^# TYPE \S+/gm));
-    assert.deepEqual(
-      families,
-      new Set(['# TYPE http_server_request_duration_seconds', '# TYPE http_server_active_requests']),
-    );
+    assert.deepEqual(families, new Set([`# TYPE ${REQUEST_DURATION}`, `# TYPE ${ACTIVE_REQUESTS}`]));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { CLIENT_CLOSED_REQUEST } from '../../../src/telemetry/index.ts';
+import { ACTIVE_REQUESTS, CLIENT_CLOSED_REQUEST, REQUEST_DURATION } from '../../../src/telemetry/index.ts';
 import { startTracing, tracingEnabled } from '../../../src/telemetry/tracing.ts';
 import { pollUntil } from '../../../support/poll.ts';
 import type { LogLine } from '../../helpers/app.ts';
@@ -16,10 +16,10 @@ const { buildTestApp } = await import('../../helpers/app.ts');
 
 const STATUS_ROUTE = '/status/{status_code}';
 const OPENMETRICS = 'application/openmetrics-text;version=1.0.0';
-const DURATION_BUCKET = 'http_server_request_duration_seconds_bucket';
+const DURATION_BUCKET = `${REQUEST_DURATION}_bucket`;
 const TRACE_ID_EXEMPLAR = /^\{trace_id="([0-9a-f]{32})"\} /;
 
-/** The real app on a free port: the HTTP instrumentation only sees requests that come over HTTP. */
+/** The real app on a free port: spans, abort and scrapes as a client meets them over HTTP. */
 async function serve(t: TestContext) {
   exporter.reset();
   const { app, logs } = await buildTestApp(t);
@@ -187,7 +187,7 @@ describe('trace context in logs and exemplars', () => {
     const leaving = new AbortController();
     const request = fetch(`${url}/status/200?seconds_sleep=30`, { signal: leaving.signal }).catch(() => undefined);
     await pollUntil(
-      async () => sumOf(await scrape(url), 'http_server_active_requests'),
+      async () => sumOf(await scrape(url), ACTIVE_REQUESTS),
       (active) => active === 1,
       { what: 'the request to be sleeping' },
     );
