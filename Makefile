@@ -80,7 +80,7 @@ health: check-node ## Check every service's readiness endpoint; non-zero exit if
 logs: ## Follow the stack's logs
 	$(COMPOSE) logs -f --tail=100
 
-load: node_modules ## Send the seed's load scenario to the running stack (ARGS="--scale 0.1" to change it)
+load: node_modules ## Send the Python demo's load mix (--scenario seed) to the running stack (ARGS="--scale 0.1" to change it)
 	npm run traffic -- --scenario seed --verify $(ARGS)
 
 dashboards: node_modules ## Regenerate the Grafana dashboards' JSON from dashboards/

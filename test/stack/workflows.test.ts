@@ -82,7 +82,7 @@ function lintFindings(lint: (text: string, path: string) => LintResult[], text: 
 }
 
 describe('GitHub Actions workflows', () => {
-  test('the jobs the README promises exist', () => {
+  test('the workflows docs/ci.md describes exist', () => {
     assert.deepEqual(files.sort(), ['ci.yml', 'compose-e2e.yml', 'image.yml', 'load.yml', 'security.yml']);
   });
 
