@@ -8,8 +8,10 @@ NODE_MAJOR := 24
 .DEFAULT_GOAL := help
 .PHONY: help helm dev hooks test test-unit test-integration test-stack test-deploy test-browser ci-test lint fmt typecheck up down health logs load dashboards bench clean check-node
 
+# Colour only on a terminal: piped or redirected, the list stays plain text.
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@if [ -t 1 ]; then on='\033[36m'; off='\033[0m'; else on=''; off=''; fi; \
+	awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %s%-18s%s %s\n", on, $$1, off, $$2}' $(MAKEFILE_LIST)
 
 check-node:
 	@node -e 'const m = +process.versions.node.split(".")[0]; if (m < $(NODE_MAJOR)) { console.error(`Node $(NODE_MAJOR)+ is required, found $${process.version}: run "nvm use", or see README`); process.exit(1) }'
@@ -78,7 +80,7 @@ health: check-node ## Check every service's readiness endpoint; non-zero exit if
 logs: ## Follow the stack's logs
 	$(COMPOSE) logs -f --tail=100
 
-load: node_modules ## Send the seed's load scenario to the running stack (ARGS="--scale 0.1" to change it)
+load: node_modules ## Send the Python demo's load mix (--scenario seed) to the running stack (ARGS="--scale 0.1" to change it)
 	npm run traffic -- --scenario seed --verify $(ARGS)
 
 dashboards: node_modules ## Regenerate the Grafana dashboards' JSON from dashboards/

@@ -198,7 +198,7 @@ export const serviceOverview = buildDashboard({
         histogramHeatmap({
           title: 'Latency heatmap',
           description:
-            'How many requests fell in each duration bucket over time: the seed scenario shows bands near 0, 1 s and 2 s.',
+            'How many requests fell in each duration bucket over time: the Python demo mix shows bands near 0, 1 s and 2 s.',
           unit: UNITS.seconds,
           queries: [promql(`sum by (le) (${rate(BUCKETS)})`, { legend: '{{le}}', heatmap: true, exemplar: true })],
         }),

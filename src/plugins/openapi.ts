@@ -22,6 +22,10 @@ const openapi: FastifyPluginAsync<OpenApiOptions> = async (app, { serviceName, v
         version,
         description: 'Demo endpoints for the observability stack: answer with any status, after an optional delay.',
       },
+      // Relative to wherever the document is served (OpenAPI 3.1 §4.8.5): the listen address is known
+      // only at run time, and behind a load balancer only to the client. Scalar resolves a server
+      // starting with "/" against the page's origin, so its code samples carry the full address.
+      servers: [{ url: '/', description: 'this service, where /docs was opened' }],
       tags: [
         { name: 'demo', description: 'Endpoints that generate traffic worth watching' },
         { name: 'operations', description: 'Health probes and metrics' },

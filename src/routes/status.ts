@@ -14,6 +14,9 @@ const tracer = trace.getTracer(packageJson.name, packageJson.version);
 const FIRST_ERROR_STATUS = 400;
 /** Statuses whose responses carry no content (RFC 9110). */
 const BODYLESS = new Set([204, 205, 304]);
+/** Redirects, whose answer means little without somewhere to go (RFC 9110 §15.4): the service's root. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const REDIRECT_LOCATION = '/';
 
 const StatusBody = Type.Object({
   status_code: Type.Integer(),
@@ -56,6 +59,7 @@ export const statusRoutes: FastifyPluginCallbackTypebox<{ maxSleepSeconds: numbe
         summary: 'Answer with the requested status, optionally after a delay',
         description:
           '2xx and 3xx answer with a small JSON body (none for 204, 205 and 304); 4xx and 5xx with problem+json. ' +
+          'Redirects (301, 302, 303, 307, 308) point `Location` at `/`. ' +
           'The delay ends early if the client disconnects.',
         tags: ['demo'],
         params: StatusParams,
@@ -85,6 +89,7 @@ export const statusRoutes: FastifyPluginCallbackTypebox<{ maxSleepSeconds: numbe
         return sendProblem(reply, problem(statusCode, `Status ${statusCode} was requested`, pathOf(request)));
       }
       reply.code(statusCode);
+      if (REDIRECTS.has(statusCode)) reply.header('location', REDIRECT_LOCATION);
       // The typed reply insists on a body; bodyless statuses go through the untyped one.
       if (BODYLESS.has(statusCode)) return (reply as FastifyReply).send();
       return { status_code: statusCode, reason: STATUS_CODES[statusCode] ?? `Status ${statusCode}` };

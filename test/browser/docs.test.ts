@@ -34,6 +34,8 @@ test('/docs renders offline in headless Chromium: no request leaves the machine'
   // Rendered from the OpenAPI document: the title and the demo route are on the page.
   await page.getByRole('heading', { name: 'test-service API' }).first().waitFor();
   await page.getByText('/status/{status_code}').first().waitFor();
+  // The code samples carry the full address: the document's relative server, resolved by Scalar.
+  await page.getByText(`${origin}/`).first().waitFor();
 
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'docs.png'), fullPage: false });

@@ -1,5 +1,5 @@
 /**
- * Compose end-to-end: the whole stack of compose.yaml is up and the service has served the seed's
+ * Compose end-to-end: the whole stack of compose.yaml is up and the service has served the Python demo's
  * traffic mix. Every signal must have reached its store, and the stores must link up:
  * metrics → traces (exemplars), traces → logs (trace_id in the access line), logs → level labels.
  *

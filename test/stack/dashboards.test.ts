@@ -1,6 +1,6 @@
 /**
  * Every PromQL query of every committed dashboard, run against a real Prometheus after the real
- * service has served the seed's kinds of traffic: none of them may come back empty ("No data").
+ * service has served the Python demo's kinds of traffic: none of them may come back empty ("No data").
  *
  * Proven against real components: the service's HTTP and runtime metrics (two `src/server.ts`
  * processes, tracing on, so exemplars carry trace ids), the recording and alerting rules (ALERTS),
@@ -50,7 +50,7 @@ const STEP_SECONDS = 1;
 /** Grafana's $__rate_interval: max($__interval + scrape interval, 4 × scrape interval) at a 1 s step and scrape. */
 const RATE_INTERVAL = '4s';
 const INSTANCES = 2;
-/** The seed's kinds of traffic (root, 400, 409, 500, 1 s and 2 s sleeps), fewer of each; 5xx above the 5% alert. */
+/** The Python demo's kinds of traffic (root, 400, 409, 500, 1 s and 2 s sleeps), fewer of each; 5xx above the 5% alert. */
 const SEED_MIX: Array<[path: string, times: number]> = [
   ['/', 12],
   ['/status/400', 3],
@@ -184,7 +184,7 @@ async function hasData(prometheus: string, query: DashboardQuery, promql: string
 }
 
 describe('dashboards against live data', () => {
-  test("every PromQL query of every dashboard returns data after the seed's traffic", async (t) => {
+  test("every PromQL query of every dashboard returns data after the Python demo's traffic", async (t) => {
     const prometheusBinary = requireTool(t, 'prometheus', 'apt-get install prometheus');
     const alertmanagerBinary = requireTool(t, 'prometheus-alertmanager', 'apt-get install prometheus-alertmanager');
     if (prometheusBinary === undefined || alertmanagerBinary === undefined) return;

@@ -65,7 +65,7 @@ describe('Prometheus with the repository configuration', () => {
     const backendJob = readRepoYaml<PrometheusConfig>(PROMETHEUS_YML).scrape_configs.find(
       (j) => j.job_name === 'backend',
     );
-    assert.equal(backendJob?.scrape_interval, '3s', 'the seed scraped every 3 s');
+    assert.equal(backendJob?.scrape_interval, '3s', 'the Python demo scraped every 3 s');
 
     const { app } = await buildTestApp(t);
     await app.listen({ port: 0, host: '127.0.0.1' });

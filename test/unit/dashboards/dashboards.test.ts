@@ -147,7 +147,7 @@ describe('LogQL', () => {
 describe('what each dashboard answers', () => {
   const cases: Array<{ uid: string; titles: string[] }> = [
     {
-      // The seed's example dashboard, panel for panel, then what the issue adds.
+      // The Python demo's example dashboard, panel for panel, then what this project adds.
       uid: 'service-overview',
       titles: [
         'Total requests',

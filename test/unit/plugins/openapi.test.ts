@@ -33,6 +33,15 @@ test('the OpenAPI document lists every route of the contract with its parameters
   for (const code of ['2XX', '4XX', '5XX']) assert.ok(code in status.responses, `${code} documented`);
 });
 
+test('the OpenAPI document names one relative server, so Scalar prefixes samples with the page origin', async (t) => {
+  const { app } = await buildTestApp(t);
+  const doc = (await app.inject('/docs/openapi.json')).json() as { servers?: Array<{ url: string }> };
+  assert.deepEqual(
+    doc.servers?.map((server) => server.url),
+    ['/'],
+  );
+});
+
 test('/docs serves the Scalar page, its script from this process, and no default fonts', async (t) => {
   const { app } = await buildTestApp(t);
   const page = await app.inject('/docs/');

@@ -44,6 +44,29 @@ describe('GET /status/{status_code}', () => {
     });
   }
 
+  // Redirects point at the root, so a client that follows one lands on an answer; other
+  // statuses carry no Location (300 and 304 say nothing about where to go).
+  const locations: Array<[number, string | undefined]> = [
+    [200, undefined],
+    [300, undefined],
+    [301, '/'],
+    [302, '/'],
+    [303, '/'],
+    [304, undefined],
+    [305, undefined],
+    [307, '/'],
+    [308, '/'],
+    [400, undefined],
+  ];
+  for (const [status, location] of locations) {
+    test(`${status} ${location === undefined ? 'carries no Location' : `points Location at ${location}`}`, async (t) => {
+      const { app } = await buildTestApp(t);
+      const res = await app.inject(`/status/${status}`);
+      assert.equal(res.statusCode, status);
+      assert.equal(res.headers.location, location);
+    });
+  }
+
   const statusRange = 'status_code must be an integer from 200 to 599';
   const sleepRange = 'seconds_sleep must be a number of seconds from 0 to 60, fractions allowed';
   const badInput: Array<[string, string, 'path' | 'query', string]> = [
