@@ -79,9 +79,10 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
   const tracing = tracingStarted();
 
   app.addHook('onRoute', function templateAndTrace(route) {
-    route.config = { ...route.config, httpRoute: routeTemplate(route.url) };
+    const httpRoute = routeTemplate(route.url);
+    route.config = { ...route.config, httpRoute };
     if (tracing && route.config.telemetry !== false) {
-      route.handler = tracedHandler(route.handler, `handler - ${route.handler.name || this.pluginName}`);
+      route.handler = tracedHandler(route.handler, `handler - ${route.handler.name || this.pluginName}`, httpRoute);
     }
   });
 

@@ -87,10 +87,12 @@ export function endRequestSpans(spans: RequestSpans, statusCode: number | undefi
   }
 }
 
-/** A route handler that runs inside its own span, `handler - {plugin or function name}`. */
-export function tracedHandler(handler: RouteHandlerMethod, name: string): RouteHandlerMethod {
+/** A route handler that runs inside its own span, `handler - {plugin or function name}`, for the route `route`. */
+export function tracedHandler(handler: RouteHandlerMethod, name: string, route: string): RouteHandlerMethod {
+  // The same for every request of the route: worked out once, when the route is registered.
+  const options = { attributes: { 'http.route': route } };
   return function traced(this: unknown, request: FastifyRequest, reply: FastifyReply) {
-    const span = tracer.startSpan(name, { attributes: { 'http.route': request.routeOptions.config.httpRoute } });
+    const span = tracer.startSpan(name, options);
     const fail = (error: Error) => {
       span.recordException(error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
