@@ -43,9 +43,12 @@ export function clientErrorHandler(error: ClientError, socket: Socket): void {
 }
 
 /**
- * Fastify's server limits. The idle-socket timeout is the one that would end a sleeping
- * request (nothing moves on the socket while it sleeps) and the request timeout bounds a slow
- * upload; both stay above `maxSleepSeconds` by a margin.
+ * Fastify's server limits. The headers and request timeouts bound how long a client takes to
+ * send a request, Fastify's keep-alive timeout how long an idle connection stays open; the
+ * request timeout stays above `maxSleepSeconds` by a margin, so it never ends a sleep.
+ * No idle-socket timeout (`connectionTimeout`, off by default in Node and Fastify): Node
+ * re-arms it at every read and write, the dearest of these limits under load, and what it
+ * would add (a client that stops reading an answer) is the proxy's or load balancer's to cut.
  */
 export function serverLimits({ maxSleepSeconds }: { maxSleepSeconds: number }) {
   const longestRequestMs = Math.ceil((maxSleepSeconds + TIMEOUT_MARGIN_SECONDS) * MS_PER_SECOND);
@@ -54,6 +57,5 @@ export function serverLimits({ maxSleepSeconds }: { maxSleepSeconds: number }) {
     // Node's own Host check answers a bare 400; request-guards answers it as a problem instead.
     http: { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS, requireHostHeader: false },
     requestTimeout: longestRequestMs,
-    connectionTimeout: longestRequestMs,
   } satisfies FastifyHttpOptions<Server>;
 }
