@@ -1,5 +1,5 @@
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
-import { activeSpanContext } from './trace-context.ts';
+import { activeSpanContext, tracingStarted } from './trace-context.ts';
 
 /** Headers whose values never reach a log line. Node gives header names in lowercase. */
 export const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'proxy-authorization'] as const;
@@ -115,7 +115,11 @@ function isoTime(): string {
   return lastTime;
 }
 
-/** One JSON object a line: `time` (ISO 8601), `level` as a word, `msg`, `service`, and the trace context. */
+/**
+ * One JSON object a line: `time` (ISO 8601), `level` as a word, `msg`, `service`, and the trace
+ * context. Whether lines look for a trace is decided here, once, like the plugin's spans: make
+ * the logger after tracing started (the `--import` entry does), or lines carry no trace ids.
+ */
 export function createLogger({ level, service, destination }: LoggerOptions): Logger<never> {
   return pino(
     {
@@ -123,8 +127,7 @@ export function createLogger({ level, service, destination }: LoggerOptions): Lo
       base: { service },
       timestamp: isoTime,
       formatters: { level: (label) => ({ level: label }), log: redactSecrets },
-      mixin: traceContext,
-      mixinMergeStrategy: mergeTraceContext,
+      ...(tracingStarted() ? { mixin: traceContext, mixinMergeStrategy: mergeTraceContext } : {}),
     },
     // Asynchronous writes keep logging off the request path; no minLength so lines
     // leave within one write cycle even when traffic is low.
