@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { context } from '@opentelemetry/api';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -29,6 +30,8 @@ declare module 'fastify' {
     telemetryLabels: ActiveRequestLabels | undefined;
     /** Its server and Fastify spans, when tracing is on. */
     telemetrySpans: RequestSpans | undefined;
+    /** The unfinished requests of its HTTP/1 connection, while it is one of them. */
+    telemetryOpen: FastifyRequest[] | undefined;
   }
 }
 
@@ -57,6 +60,11 @@ export interface Telemetry {
   /** @internal The metrics behind the decorator, for the constructor's rejection handlers. */
   metrics: HttpMetrics;
 }
+
+/** The requests of one HTTP/1 connection not over yet: those left when it closes were abandoned. */
+const OPEN_REQUESTS = Symbol('telemetry.openRequests');
+type Connection = EventEmitter & { [OPEN_REQUESTS]?: FastifyRequest[] };
+const ABANDONED = 'request aborted by client';
 
 const EXPOSITION = { type: 'string', description: 'Prometheus text, or OpenMetrics with exemplars when asked for' };
 
@@ -89,6 +97,7 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
   app.decorateRequest('telemetryStart', 0);
   app.decorateRequest('telemetryLabels', undefined);
   app.decorateRequest('telemetrySpans', undefined);
+  app.decorateRequest('telemetryOpen', undefined);
 
   // The labels are worked out once, here: `request.routeOptions` builds a new object at every read.
   app.addHook('onRequest', (request, _reply, next) => {
@@ -99,6 +108,7 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
     request.telemetryStart = performance.now();
     request.telemetryLabels = labels;
     metrics.activeRequests.inc(labels);
+    watchForAbandon(request);
     if (!tracing) return next();
     const spans = startRequestSpans(request, route);
     request.telemetrySpans = spans;
@@ -113,10 +123,45 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
     });
   }
 
+  /**
+   * A client that leaves before the answer never gets `onResponse`; without this the request
+   * would stay "active" for ever and be missing from the counts. Fastify's `onRequestAbort`
+   * would tell, at the price of a listener on every request; an HTTP/1 connection gets one, for
+   * all its requests, since one of them is only abandoned when the connection closes.
+   */
+  function watchForAbandon(request: FastifyRequest): void {
+    const { raw } = request;
+    if (raw.httpVersionMajor > 1) {
+      // An HTTP/2 stream is abandoned on its own, while its connection goes on.
+      raw.once('close', () => {
+        if (raw.aborted) finish(request, undefined, ABANDONED);
+      });
+      return;
+    }
+    const connection: Connection = raw.socket;
+    let open = connection[OPEN_REQUESTS];
+    if (open === undefined) {
+      const requests: FastifyRequest[] = [];
+      connection[OPEN_REQUESTS] = open = requests;
+      connection.once('close', () => {
+        for (const abandoned of [...requests]) finish(abandoned, undefined, ABANDONED);
+      });
+    }
+    open.push(request);
+    request.telemetryOpen = open;
+  }
+
   /** The request is over, answered or abandoned; `statusCode` is undefined when the client left. */
   function finish(request: FastifyRequest, statusCode: number | undefined, message: string): void {
     const labels = request.telemetryLabels;
     if (labels === undefined) return;
+    request.telemetryLabels = undefined;
+    const open = request.telemetryOpen;
+    // An array, not a Set: it rarely holds more than one, and a Set would hash every request.
+    if (open !== undefined) {
+      open.splice(open.indexOf(request), 1);
+      request.telemetryOpen = undefined;
+    }
     metrics.activeRequests.dec(labels);
     const spans = request.telemetrySpans;
     record(
@@ -137,13 +182,6 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
 
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, next) => {
     finish(request, reply.statusCode, 'request completed');
-    next();
-  });
-
-  // A client that leaves before the answer never gets `onResponse`; without this the
-  // request would stay "active" for ever and be missing from the counts.
-  app.addHook('onRequestAbort', (request: FastifyRequest, next) => {
-    finish(request, undefined, 'request aborted by client');
     next();
   });
 
