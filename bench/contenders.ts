@@ -33,6 +33,12 @@ export const CONTENDERS: Contender[] = [
   { id: 'node-http', label: 'raw node:http', argv: [process.execPath, 'bench/servers/raw-node.ts'], env: {} },
   { id: BASELINE, label: 'bare Fastify (same routes)', argv: bareFastify, env: {} },
   { id: 'fastify-log-line', label: 'bare Fastify + one pino line', argv: [...bareFastify, '--log-line'], env: {} },
+  {
+    id: 'service-untelemetered',
+    label: 'the service without telemetry',
+    argv: [process.execPath, 'bench/servers/untelemetered.ts'],
+    env: {},
+  },
   { id: 'service', label: 'the service, as shipped', argv: npmStart(), env: SERVICE_ENV },
   {
     id: 'service-tracing',
