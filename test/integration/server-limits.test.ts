@@ -57,6 +57,8 @@ describe('server limits', () => {
     const { app, url } = await listenTestApp(t, { MAX_SLEEP_SECONDS: maxSleepSeconds });
     // No idle-socket timeout at all: nothing moves on the socket while a request sleeps.
     assert.equal(app.server.timeout, 0, 'socket timeout');
+    // Idle connections still close between requests, after the 72 s docs/service.md states.
+    assert.equal(app.server.keepAliveTimeout, 72 * MS_PER_SECOND);
     assert.ok(
       app.server.requestTimeout > maxSleepSeconds * MS_PER_SECOND,
       `request timeout ${app.server.requestTimeout}`,
