@@ -27,17 +27,24 @@ interface AppOptions {
   logger: Logger<never>;
 }
 
+/** The service's constructor options apart from logging and telemetry (the benchmark's untelemetered contender shares them). */
+export function serviceOptions({ maxSleepSeconds }: { maxSleepSeconds: number }) {
+  return {
+    genReqId: () => randomUUID(),
+    // Requests still arriving on open connections while draining are served, with Connection: close.
+    return503OnClosing: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    ...serverLimits({ maxSleepSeconds }),
+  };
+}
+
 /** Builds the service without listening: `server.ts` listens, tests use `inject` or port 0. */
 export async function buildApp({ config, logger }: AppOptions) {
   const app = Fastify({
     loggerInstance: logger,
     // One access line a request comes from the telemetry plugin, not Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
-    genReqId: () => randomUUID(),
-    // Requests still arriving on open connections while draining are served, with Connection: close.
-    return503OnClosing: false,
-    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    ...serverLimits({ maxSleepSeconds: config.MAX_SLEEP_SECONDS }),
+    ...serviceOptions({ maxSleepSeconds: config.MAX_SLEEP_SECONDS }),
     // Requests refused before routing are counted and logged by telemetry, answered as problems.
     ...rejectionHandlers({ frameworkErrors: withSecurityHeaders(frameworkErrorHandler), clientErrorHandler }),
   }).withTypeProvider<TypeBoxTypeProvider>();
