@@ -33,14 +33,14 @@ export interface RequestSpans {
   errored: boolean;
 }
 
-function serverAttributes(request: FastifyRequest, route: string | undefined): Attributes {
+function serverAttributes(request: FastifyRequest, path: string, route: string | undefined): Attributes {
   const { raw } = request;
   const query = request.url.indexOf('?');
   const [address, port] = (request.headers.host ?? '').split(':');
   const attributes: Attributes = {
     'http.request.method': request.method,
     'url.scheme': request.protocol,
-    'url.path': urlPath(request.url),
+    'url.path': path,
     'server.address': address,
     'network.protocol.version': raw.httpVersion,
     'client.address': raw.socket.remoteAddress,
@@ -57,22 +57,28 @@ export function startRequestSpans(request: FastifyRequest, route: string | undef
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
   // HTTP semantic conventions: `{method} {route}`, or the method alone when no route matched.
   const name = route === undefined ? request.method : `${request.method} ${route}`;
+  const path = urlPath(request.url);
   const server = tracer.startSpan(
     name,
-    { kind: SpanKind.SERVER, attributes: serverAttributes(request, route) },
+    { kind: SpanKind.SERVER, attributes: serverAttributes(request, path, route) },
     parent,
   );
   const serverContext = trace.setSpan(parent, server);
-  const requestAttributes: Attributes = { 'http.request.method': request.method, 'url.path': urlPath(request.url) };
+  const requestAttributes: Attributes = { 'http.request.method': request.method, 'url.path': path };
   if (route !== undefined) requestAttributes['http.route'] = route;
   const requestSpan = tracer.startSpan('request', { attributes: requestAttributes }, serverContext);
   return { server, request: requestSpan, context: trace.setSpan(serverContext, requestSpan), errored: false };
 }
 
+/** A thrown error on a span: the exception event, and ERROR with its message. */
+function recordError(span: Span, error: Error): void {
+  span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+}
+
 /** A thrown error, on Fastify's span: the server span follows the HTTP conventions (5xx only). */
 export function recordRequestError(spans: RequestSpans, error: Error): void {
-  spans.request.recordException(error);
-  spans.request.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  recordError(spans.request, error);
   spans.errored = true;
 }
 
@@ -94,8 +100,7 @@ export function tracedHandler(handler: RouteHandlerMethod, name: string, route: 
   return function traced(this: unknown, request: FastifyRequest, reply: FastifyReply) {
     const span = tracer.startSpan(name, options);
     const fail = (error: Error) => {
-      span.recordException(error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      recordError(span, error);
       span.end();
     };
     return context.with(trace.setSpan(context.active(), span), () => {
