@@ -4,9 +4,11 @@ import { describe, test } from 'node:test';
 import { parse, parseDocument } from 'yaml';
 import {
   alloyBlock,
+  alloyConfig,
   COMPOSE_ALLOY,
   COMPOSE_LOKI,
   composeDatasources,
+  escapeForHelmTpl,
   GENERATED_DIR,
   generatedFiles,
   SHARED_ALLOY_BLOCKS,
@@ -42,6 +44,10 @@ const FREE_FORM = [
   'grafana.grafana.ini',
   'grafana.additionalDataSources',
   'grafana.sidecar.datasources.exemplarTraceIdDestinations',
+  // An empty map in values.yaml, passed whole into the Prometheus and Alertmanager objects'
+  // spec.storage (tpl-rendering.test.ts renders them and checks them against the operator's schema).
+  'prometheus.prometheusSpec.storageSpec',
+  'alertmanager.alertmanagerSpec.storage',
 ];
 
 function keyPaths(value: unknown, prefix = ''): string[] {
@@ -135,8 +141,15 @@ describe('values for the community charts', () => {
     assert.equal(dig(structured, 'compactor.retention_enabled'), true, 'the compactor enforces the retention');
   });
 
-  test("Alloy: Kubernetes log discovery plus config.alloy's shared blocks, byte for byte", () => {
+  test("Alloy: the values carry the configuration escaped for the chart's tpl, and nothing else changed", () => {
     const content = dig(values(`${GENERATED_DIR}/alloy-config.yaml`), 'alloy.configMap.content') as string;
+    assert.equal(content, escapeForHelmTpl(alloyConfig()));
+    assert.doesNotMatch(content.replaceAll('{{ "{{" }}', ''), /\{\{/, 'no "{{" left for Helm to read');
+    assert.equal(escapeForHelmTpl('a {{- b }} {{c}}'), 'a {{ "{{" }}- b }} {{ "{{" }}c}}');
+  });
+
+  test("Alloy: Kubernetes log discovery plus config.alloy's shared blocks, byte for byte", () => {
+    const content = alloyConfig();
     const compose = readRepoFile(COMPOSE_ALLOY);
     for (const header of SHARED_ALLOY_BLOCKS) {
       assert.ok(content.includes(alloyBlock(compose, header)), `${header} as in config.alloy`);
