@@ -168,6 +168,20 @@ describe('values for the community charts', () => {
     assert.doesNotMatch(content, /docker/i, 'nothing of the Docker-only half');
   });
 
+  test('Alloy and its images: no usage reporting, as compose runs it; the same image tags as compose', () => {
+    const compose = readRepoYaml<{ services: Record<string, { image: string; command?: string[] }> }>('compose.yaml');
+    assert.ok(compose.services.alloy?.command?.includes('--disable-reporting'));
+    assert.equal(dig(values('deploy/values/alloy.yaml'), 'alloy.enableReporting'), false);
+    const tag = (service: string) => compose.services[service]?.image.split(':')[1] ?? '';
+    const kps = values('deploy/values/kube-prometheus-stack.yaml');
+    assert.equal(dig(values('deploy/values/alloy.yaml'), 'image.tag'), tag('alloy'));
+    assert.equal(dig(values('deploy/values/loki.yaml'), 'loki.image.tag'), tag('loki'));
+    assert.equal(dig(kps, 'grafana.image.tag'), tag('grafana'));
+    assert.equal(dig(kps, 'alertmanager.alertmanagerSpec.image.tag'), tag('alertmanager'));
+    // compose's -busybox variant exists for its wget healthcheck; the release is the same.
+    assert.equal(dig(kps, 'prometheus.prometheusSpec.image.tag'), tag('prometheus').replace(/-busybox$/, ''));
+  });
+
   test('the block extractor refuses what it cannot find', () => {
     assert.throws(() => alloyBlock('loki.write "x" {\n}\n', 'loki.write "loki"'), /no top-level block/);
     assert.throws(() => alloyBlock('loki.write "loki" {\n  x = 1\n', 'loki.write "loki"'), /does not close/);
