@@ -201,6 +201,7 @@ describe("the community charts' tpl, applied to our values (fixtures/tpl-charts)
     const objects = await rendered(helm, 'kube-prometheus-stack');
     assert.equal(configMapData(objects, 'grafana', 'NAMESPACE'), 'ALL');
     assert.equal(configMapData(objects, 'grafana', 'FOLDER_ANNOTATION'), 'grafana_folder');
+    assert.deepEqual(parse(configMapData(objects, 'grafana', 'provider.yaml')), { foldersFromFilesStructure: true });
   });
 
   test('kube-prometheus-stack: Prometheus keeps 15 days on a volume, capped below its size; Alertmanager has one', async (t) => {
