@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createLogger } from 'fastify-http-telemetry/logger';
 import { parse } from 'yaml';
 import { STACK_CONTAINER_LABEL } from '../../dashboards/stack.ts';
-import { createLogger } from '../../src/telemetry/logger.ts';
 import { readRepoFile, readRepoYaml } from '../helpers/repo.ts';
 
 /**
