@@ -4,7 +4,7 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastif
 import fp from 'fastify-plugin';
 import { methodLabel, routeTemplate, UNMATCHED_ROUTE, urlPath } from './http-labels.ts';
 import { createHttpMetrics, DEFAULT_BUCKETS, type HttpMetrics, prefersOpenMetrics } from './metrics.ts';
-import { CLIENT_CLOSED_REQUEST, record } from './record.ts';
+import { accessLogLevel, CLIENT_CLOSED_REQUEST, record } from './record.ts';
 import { endRequestSpans, type RequestSpans, recordRequestError, startRequestSpans, tracedHandler } from './spans.ts';
 import { tracingStarted } from './trace-context.ts';
 
@@ -40,6 +40,8 @@ declare module 'fastify' {
     telemetrySpans: RequestSpans | undefined;
     /** The unfinished requests of its HTTP/1 connection, while it is one of them. */
     telemetryOpen: FastifyRequest[] | undefined;
+    /** The first error its handling threw, for its access line. */
+    telemetryError: Error | undefined;
   }
 }
 
@@ -73,6 +75,9 @@ export interface Telemetry {
 const OPEN_REQUESTS = Symbol('telemetry.openRequests');
 type Connection = EventEmitter & { [OPEN_REQUESTS]?: FastifyRequest[] };
 const ABANDONED = 'request aborted by client';
+/** An error of a request that has no access line to carry it: a route not traffic, or a client that left. */
+const ERRORED = 'request errored';
+const INTERNAL_SERVER_ERROR = 500;
 
 const EXPOSITION = { type: 'string', description: 'Prometheus text, or OpenMetrics with exemplars when asked for' };
 
@@ -106,6 +111,7 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
   app.decorateRequest('telemetryLabels', undefined);
   app.decorateRequest('telemetrySpans', undefined);
   app.decorateRequest('telemetryOpen', undefined);
+  app.decorateRequest('telemetryError', undefined);
 
   // The labels are worked out once, here: `request.routeOptions` builds a new object at every read.
   app.addHook('onRequest', (request, _reply, next) => {
@@ -124,12 +130,21 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
     context.with(spans.context, next);
   });
 
-  if (tracing) {
-    app.addHook('onError', (request, _reply, error, next) => {
-      if (request.telemetrySpans !== undefined) recordRequestError(request.telemetrySpans, error);
-      next();
-    });
-  }
+  /**
+   * A thrown error (or one passed to `reply.send`), logged once, with its stack: on the request's
+   * access line, whatever the error handler answers (Fastify logs it only in its default handler,
+   * and not at all with request logging off); alone, at once, when the request has no access line
+   * to come.
+   */
+  app.addHook('onError', (request, _reply, error, next) => {
+    if (request.telemetrySpans !== undefined) recordRequestError(request.telemetrySpans, error);
+    if (request.telemetryLabels !== undefined) request.telemetryError ??= error;
+    else {
+      const status = (error as { statusCode?: number }).statusCode ?? INTERNAL_SERVER_ERROR;
+      request.log[accessLogLevel(status)]({ err: error }, ERRORED);
+    }
+    next();
+  });
 
   /**
    * A client that leaves before the answer never gets `onResponse`; without this the request
@@ -184,6 +199,7 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
       },
       message,
       spans?.server.spanContext(),
+      request.telemetryError,
     );
     if (spans !== undefined) endRequestSpans(spans, statusCode);
   }
