@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { context } from '@opentelemetry/api';
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
 import { methodLabel, routeTemplate, UNMATCHED_ROUTE, urlPath } from './http-labels.ts';
 import { createHttpMetrics, DEFAULT_BUCKETS, type HttpMetrics, prefersOpenMetrics } from './metrics.ts';
@@ -71,6 +71,15 @@ export interface Telemetry {
   metrics: HttpMetrics;
 }
 
+/**
+ * A handler span's name: `handler - {its function's name}`, as @fastify/otel names it, or for an
+ * anonymous handler (an inline arrow function) `handler - {route template}`, where @fastify/otel
+ * would name whichever plugin registered the route (`fastify -> telemetry` at the root).
+ */
+function handlerSpanName(handler: RouteHandlerMethod, httpRoute: string): string {
+  return `handler - ${handler.name || httpRoute}`;
+}
+
 /** The requests of one HTTP/1 connection not over yet: those left when it closes were abandoned. */
 const OPEN_REQUESTS = Symbol('telemetry.openRequests');
 type Connection = EventEmitter & { [OPEN_REQUESTS]?: FastifyRequest[] };
@@ -99,11 +108,11 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
   // Decided once: spans only when an OpenTelemetry SDK was started before the app was built.
   const tracing = tracingStarted();
 
-  app.addHook('onRoute', function templateAndTrace(route) {
+  app.addHook('onRoute', (route) => {
     const httpRoute = routeTemplate(route.url);
     route.config = { ...route.config, httpRoute };
     if (tracing && route.config.telemetry !== false) {
-      route.handler = tracedHandler(route.handler, `handler - ${route.handler.name || this.pluginName}`, httpRoute);
+      route.handler = tracedHandler(route.handler, handlerSpanName(route.handler, httpRoute), httpRoute);
     }
   });
 
