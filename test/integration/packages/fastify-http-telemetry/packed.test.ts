@@ -74,17 +74,6 @@ function accessLine(app: RunningApp, path: string): LogLine | undefined {
   return app.logs.find((line) => line.url_path === path && 'http_response_status_code' in line);
 }
 
-/**
- * Fixes on their way (branch pkg-fix): a check named here is reported as todo, with the reason,
- * instead of failing. Empty once they have landed.
- */
-const PENDING: Partial<Record<'thrown' | 'redaction' | 'counter' | 'spanNames', string>> = {
-  thrown: 'defect 4: with request logging off, a thrown error reaches no log line',
-  redaction: 'defects 2 and 3: a redacted request logs as req:{}, x-api-key passes through',
-  counter: 'defect 1: a user counter is renamed orders after an OpenMetrics scrape',
-  spanNames: 'defect 5: inline handlers’ spans are named after the telemetry plugin',
-};
-
 interface Exercised {
   users: LogLine;
   checkout: LogLine;
@@ -155,33 +144,29 @@ async function exercise(t: TestContext, app: RunningApp): Promise<Exercised> {
     assert.doesNotMatch(app.stderr(), /DeprecationWarning|FSTDEP/);
   });
 
-  await t.test("the user's counter keeps its _total after an OpenMetrics scrape", { todo: PENDING.counter }, () => {
+  await t.test("the user's counter keeps its _total after an OpenMetrics scrape", () => {
     assert.equal(sumOf(parseExposition(openMetrics.body), 'orders_total'), 1);
     assert.match(text.body, /^# TYPE orders_total counter$/m);
     assert.equal(sumOf(parseExposition(text.body), 'orders_total'), 1);
   });
 
-  await t.test(
-    'a thrown error: one line at error, with its message and stack, naming its request',
-    { todo: PENDING.thrown },
-    () => {
-      assert.equal(thrown.length, 1, `one line logs the error:\n${app.stdout()}`);
-      const [line] = thrown;
-      assert.ok(line);
-      assert.equal(line.level, 'error');
-      assert.equal(line.reqId, checkout.reqId, 'the error line names its request');
-      const stack = (line.err as { stack?: unknown } | undefined)?.stack;
-      assert.ok(typeof stack === 'string', `the error line has err.stack: ${JSON.stringify(line)}`);
-      assert.match(stack, new RegExp(`^Error: ${THROWN}\\n\\s+at `));
-      assert.partialDeepStrictEqual(checkout, {
-        level: 'error',
-        http_route: '/checkout',
-        http_response_status_code: 500,
-      });
-    },
-  );
+  await t.test('a thrown error: one line at error, with its message and stack, naming its request', () => {
+    assert.equal(thrown.length, 1, `one line logs the error:\n${app.stdout()}`);
+    const [line] = thrown;
+    assert.ok(line);
+    assert.equal(line.level, 'error');
+    assert.equal(line.reqId, checkout.reqId, 'the error line names its request');
+    const stack = (line.err as { stack?: unknown } | undefined)?.stack;
+    assert.ok(typeof stack === 'string', `the error line has err.stack: ${JSON.stringify(line)}`);
+    assert.match(stack, new RegExp(`^Error: ${THROWN}\\n\\s+at `));
+    assert.partialDeepStrictEqual(checkout, {
+      level: 'error',
+      http_route: '/checkout',
+      http_response_status_code: 500,
+    });
+  });
 
-  await t.test('credentials never reach the log; the rest of the request does', { todo: PENDING.redaction }, () => {
+  await t.test('credentials never reach the log; the rest of the request does', () => {
     for (const secret of Object.values(SECRETS)) {
       assert.equal(app.stdout().includes(secret), false, `${secret} is not logged`);
       assert.equal(app.stderr().includes(secret), false, `${secret} is not logged`);
@@ -266,11 +251,17 @@ describe(`${PACKAGE_NAME}, packed and used from fresh apps outside the repositor
       spanId: users.span_id,
       resource: { 'service.name': 'packed-example' },
     });
-    await t.test('the error line joins its request’s trace', { todo: PENDING.thrown }, () => {
+    await t.test('the error line joins its request’s trace', () => {
+      assert.match(String(thrown[0]?.trace_id), /^[0-9a-f]{32}$/);
       assert.equal(thrown[0]?.trace_id, checkout.trace_id);
     });
-    await t.test('spans name the route or the handler, never the telemetry plugin', { todo: PENDING.spanNames }, () => {
+    await t.test('spans name the route or the handler, never the telemetry plugin', () => {
       for (const { name } of spans) assert.doesNotMatch(name, /telemetry/);
+      const children = spans.filter((span) => span.parentSpanId !== undefined).map((span) => span.name);
+      assert.ok(
+        children.some((name) => name.includes('/users/{id}')),
+        `a span under the server span names the route: ${children}`,
+      );
     });
   });
 });
