@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import Fastify, { type FastifyPluginAsync, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import telemetry, { startTracing } from 'fastify-http-telemetry';
 import { pollUntil } from '../../../../support/poll.ts';
+import { FinishedSpans } from '../../../helpers/finished-spans.ts';
 
 // Its own process: the SDK starts before the app is built, as the `--import` entry does.
-const exporter = new InMemorySpanExporter();
-await startTracing({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const finished = new FinishedSpans();
+await startTracing({ spanProcessors: [finished] });
 
 async function getUser(request: FastifyRequest<{ Params: { id: string } }>) {
   return { id: request.params.id };
@@ -35,7 +35,7 @@ describe('handler spans are named after the handler or its route, never after a 
   ];
   for (const [method, url, name, route] of cases) {
     test(`${method} ${url} → "${name}"`, async (t) => {
-      exporter.reset();
+      finished.reset();
       const app = Fastify({ logController: new LogController({ disableRequestLogging: true }) });
       await app.register(telemetry);
       app.get('/users/:id', async (request: FastifyRequest<{ Params: { id: string } }>) => ({ id: request.params.id }));
@@ -44,18 +44,17 @@ describe('handler spans are named after the handler or its route, never after a 
       t.after(() => app.close());
 
       assert.equal((await app.inject({ method: method as 'GET', url })).statusCode, 200);
-      // Spans reach the exporter once the SDK's resource is ready: the server span is the last to end.
-      await pollUntil(() => exporter.getFinishedSpans().some((span) => span.parentSpanContext === undefined), Boolean, {
+      // The server span is the last to end, in the response's `onResponse`.
+      await pollUntil(() => finished.spans.some((span) => span.parentSpanContext === undefined), Boolean, {
         what: 'the request’s spans',
       });
-      const handlers = exporter.getFinishedSpans().filter((span) => span.name.startsWith('handler - '));
+      const handlers = finished.spans.filter((span) => span.name.startsWith('handler - '));
       assert.deepEqual(
         handlers.map((span) => [span.name, span.attributes['http.route']]),
         [[name, route]],
       );
       assert.equal(
-        exporter.getFinishedSpans().find((span) => span.spanContext().spanId === handlers[0]?.parentSpanContext?.spanId)
-          ?.name,
+        finished.spans.find((span) => span.spanContext().spanId === handlers[0]?.parentSpanContext?.spanId)?.name,
         'request',
         "the handler span is a child of Fastify's request span",
       );
