@@ -41,13 +41,20 @@ interface PackResult {
   files: Array<{ path: string }>;
 }
 
-/** `npm pack --json` (which builds, through `prepack`): the tarball's path and the files it holds. */
-export async function packPackage(destination: string, { dryRun = false } = {}) {
-  const args = ['pack', '--json', '--pack-destination', destination, ...(dryRun ? ['--dry-run'] : [])];
-  const [packed] = JSON.parse(await npm(args, PACKAGE_DIR)) as PackResult[];
-  // No build stays in the repository: a process started without `--conditions=source` would load
-  // it beside the sources, two copies of the plugin's state, instead of failing to find it.
+/**
+ * Deletes the build `prepack` left in the package: a process started in the repository without
+ * `--conditions=source` would load it beside the sources (two copies of the plugin's state)
+ * instead of failing to find it.
+ */
+export function removeBuild(): void {
   rmSync(join(PACKAGE_DIR, 'dist'), { recursive: true, force: true });
+}
+
+/** `npm pack --json` (which builds, through `prepack`): the tarball's path and the files it holds. */
+export async function packPackage(destination: string) {
+  const args = ['pack', '--json', '--pack-destination', destination];
+  const [packed] = JSON.parse(await npm(args, PACKAGE_DIR)) as PackResult[];
+  removeBuild();
   assert.ok(packed, 'npm pack reported the tarball');
   return { tarball: join(destination, packed.filename), files: packed.files.map(({ path }) => path).sort() };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { outsideEnv, PACKAGE_DIR, PACKAGE_NAME, packPackage } from '../../../helpers/packed-package.ts';
+import { outsideEnv, PACKAGE_DIR, PACKAGE_NAME, packPackage, removeBuild } from '../../../helpers/packed-package.ts';
 import { run, scratchDir } from '../../../helpers/processes.ts';
 
 /** Besides the build, the only files a user receives. */
@@ -14,7 +14,10 @@ const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf
 
 describe(`${PACKAGE_NAME}, as npm would publish it`, () => {
   test('the tarball holds exactly the docs and, for every source module, its JavaScript and declarations', async (t) => {
-    const { files } = await packPackage(scratchDir(t, `${PACKAGE_NAME}-pack-`), { dryRun: true });
+    const destination = scratchDir(t, `${PACKAGE_NAME}-pack-`);
+    const { tarball, files } = await packPackage(destination);
+    const extracted = await run('tar', ['-xzf', tarball, '-C', destination], destination);
+    assert.equal(extracted.code, 0, extracted.output);
     const modules = readdirSync(join(PACKAGE_DIR, 'src'))
       .filter((file) => file.endsWith('.ts'))
       .map((file) => file.slice(0, -'.ts'.length));
@@ -24,12 +27,13 @@ describe(`${PACKAGE_NAME}, as npm would publish it`, () => {
     assert.deepEqual(files, [...PACKED_DOCS, ...built].sort());
     // Nothing left pointing at a map the tarball does not hold.
     for (const file of built) {
-      assert.doesNotMatch(readFileSync(join(PACKAGE_DIR, file), 'utf8'), /sourceMappingURL/, file);
+      assert.doesNotMatch(readFileSync(join(destination, 'package', file), 'utf8'), /sourceMappingURL/, file);
     }
   });
 
   test('npm publish --dry-run is clean: no warning about the package', async () => {
     const { code, stdout, stderr, output } = await run('npm', ['publish', '--dry-run'], PACKAGE_DIR, outsideEnv());
+    removeBuild();
     assert.equal(code, 0, output);
     assert.match(stdout, new RegExp(`^\\+ ${PACKAGE_NAME}@${manifest.version.replaceAll('.', '\\.')}$`, 'm'));
     const warnings = stderr.split('\n').filter((line) => /^npm (warn|error)/i.test(line) && !NOT_LOGGED_IN.test(line));
