@@ -1,4 +1,4 @@
-import { type Server, STATUS_CODES } from 'node:http';
+import { type IncomingHttpHeaders, type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyHttpOptions } from 'fastify';
 import { SECURITY_HEADERS } from './plugins/security-headers.ts';
@@ -15,6 +15,19 @@ const HEADERS_TIMEOUT_MS = 10_000;
 const TIMEOUT_MARGIN_SECONDS = 10;
 
 const MS_PER_SECOND = 1000;
+
+/**
+ * True when the request carries a body the service will not read and cannot bound by its declared
+ * length: chunked (of unknown length) or declared larger than the body limit. No route takes a
+ * body, so Node would read such a body to its end to discard it, on any route, method and content
+ * type; the answer closes the connection instead, so it is never read.
+ */
+export function unboundedBody(headers: IncomingHttpHeaders): boolean {
+  if (headers['transfer-encoding'] !== undefined) return true;
+  const length = headers['content-length'];
+  return length !== undefined && Number(length) > BODY_LIMIT_BYTES;
+}
+
 const CLIENT_ERROR_DETAIL: Record<number, string> = {
   431: `The request headers exceed ${MAX_HEADER_BYTES} bytes`,
   413: 'The chunk extensions are too large',
