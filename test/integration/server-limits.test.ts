@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SECURITY_HEADERS } from '../../src/plugins/security-headers.ts';
 import { BODY_LIMIT_BYTES, MAX_HEADER_BYTES } from '../../src/server-limits.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { listenTestApp } from '../helpers/app.ts';
-import { exchange, parseResponse } from '../helpers/raw-http.ts';
+import { exchange, parseResponse, rawConnection } from '../helpers/raw-http.ts';
 
 const MS_PER_SECOND = 1000;
 
@@ -67,4 +68,59 @@ describe('server limits', () => {
     const res = await fetch(`${url}/status/200?seconds_sleep=${maxSleepSeconds}`);
     assert.equal(res.status, 200);
   });
+});
+
+describe('timeouts fire within a second or two of what docs/service.md states', { concurrency: true }, () => {
+  /** "Within a second or two": Node sweeps for late requests every second; the rest is slack for a busy machine. */
+  const LATE_BY_AT_MOST_MS = 2000;
+  const TRICKLE_MS = 500;
+  const maxSleepSeconds = 1;
+  const cases = [
+    {
+      what: 'headers that trickle in (one line every 500 ms, never the blank line): 408 after 10 s',
+      timeoutMs: 10 * MS_PER_SECOND,
+      head: 'GET / HTTP/1.1\r\nhost: x\r\n',
+      trickle: true,
+    },
+    {
+      what: `a body that never completes: 408 after the longest sleep (${maxSleepSeconds} s) plus 10 s`,
+      timeoutMs: (maxSleepSeconds + 10) * MS_PER_SECOND,
+      head: 'POST /nowhere HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\nhalf',
+      trickle: false,
+    },
+  ];
+  for (const { what, timeoutMs, head, trickle } of cases) {
+    test(what, async (t) => {
+      const { port } = await listenTestApp(t, { MAX_SLEEP_SECONDS: maxSleepSeconds });
+      const connection = await rawConnection(port);
+      const start = performance.now();
+      connection.socket.write(head);
+      let refused: number | undefined;
+      void connection.closed
+        .catch(() => undefined)
+        .then(() => {
+          refused = performance.now() - start;
+        });
+      let line = 0;
+      const trickling = setInterval(() => trickle && connection.socket.write(`x-slow-${line++}: 1\r\n`), TRICKLE_MS);
+      try {
+        await pollUntil(
+          () => refused,
+          (ms) => ms !== undefined,
+          {
+            deadlineMs: timeoutMs + LATE_BY_AT_MOST_MS,
+            what: '408 and the connection closed',
+          },
+        );
+      } finally {
+        // The app's close waits for this connection: end it even when the server did not.
+        clearInterval(trickling);
+        connection.socket.destroy();
+      }
+      const elapsed = refused as number;
+      assert.match(connection.received(), /HTTP\/1\.1 408 /);
+      assert.ok(elapsed >= timeoutMs, `refused after ${Math.round(elapsed)} ms, before the ${timeoutMs} ms stated`);
+      assert.ok(elapsed <= timeoutMs + LATE_BY_AT_MOST_MS, `refused after ${Math.round(elapsed)} ms`);
+    });
+  }
 });
