@@ -1,7 +1,7 @@
 import { type IncomingHttpHeaders, type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyHttpOptions } from 'fastify';
-import { SECURITY_HEADERS } from './plugins/security-headers.ts';
+import { API_HEADERS } from './plugins/security-headers.ts';
 import { PROBLEM_CONTENT_TYPE, problem } from './schemas/problem.ts';
 import { type ClientError, clientErrorStatus } from './telemetry/rejections.ts';
 
@@ -41,10 +41,16 @@ const CLIENT_ERROR_DETAIL: Record<number, string> = {
   400: 'The request could not be parsed as HTTP',
 };
 
+/** The security headers of every API answer (content policy included), as header lines. */
+const SECURITY_HEADER_LINES = Object.entries(API_HEADERS)
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join('');
+
 /**
- * What Node's HTTP parser rejects before Fastify sees a request (headers too large, not HTTP),
- * answered like every other error: problem+json with the security headers, then the socket
- * closes. There is no parsed request, so the problem has no `instance`.
+ * What Node's HTTP parser rejects before Fastify sees a request (headers too large, not HTTP,
+ * too slow), answered like every other error: problem+json with the security headers and a
+ * `Date` (RFC 9110 §6.6.1), then the socket closes. There is no parsed request, so the problem
+ * has no `instance`.
  */
 export function clientErrorHandler(error: ClientError, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
@@ -52,10 +58,10 @@ export function clientErrorHandler(error: ClientError, socket: Socket): void {
   if (socket.writable) {
     const { instance: _none, ...body } = problem(status, CLIENT_ERROR_DETAIL[status] ?? 'Bad request', '');
     const json = JSON.stringify(body);
-    const headers = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`);
     socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\n` +
-        `content-length: ${Buffer.byteLength(json)}\r\n${headers.join('')}\r\n${json}`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ndate: ${new Date().toUTCString()}\r\nconnection: close\r\n` +
+        `content-type: ${PROBLEM_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(json)}\r\n` +
+        `${SECURITY_HEADER_LINES}\r\n${json}`,
     );
   }
   socket.destroy(error);

@@ -1,12 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SECURITY_HEADERS } from '../../src/plugins/security-headers.ts';
+import { API_HEADERS, SECURITY_HEADERS } from '../../src/plugins/security-headers.ts';
 import { BODY_LIMIT_BYTES, MAX_HEADER_BYTES } from '../../src/server-limits.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { listenTestApp } from '../helpers/app.ts';
 import { exchange, parseResponse, rawConnection } from '../helpers/raw-http.ts';
 
 const MS_PER_SECOND = 1000;
+/** A `Date` header is the time of the answer: a minute covers any clock step a test could see. */
+const DATE_SLACK_MS = 60_000;
+
+/** The security headers (content policy included) as an ordinary answer, a 404, carries them. */
+async function ordinaryHeaders(port: number): Promise<Record<string, string | undefined>> {
+  const { headers } = parseResponse(
+    await exchange(port, 'GET /nowhere HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n'),
+  );
+  return Object.fromEntries(Object.keys(API_HEADERS).map((name) => [name, headers[name]]));
+}
+
+/** The answer carries the same security headers as an ordinary one, and a current `Date`. */
+function assertLikeEveryAnswer(res: ReturnType<typeof parseResponse>, ordinary: Record<string, string | undefined>) {
+  for (const [name, value] of Object.entries(ordinary)) {
+    assert.ok(value, `an ordinary answer has ${name}`);
+    assert.equal(res.headers[name], value, name);
+  }
+  const date = Date.parse(res.headers.date ?? '');
+  assert.ok(Math.abs(date - Date.now()) < DATE_SLACK_MS, `date: ${res.headers.date}`);
+}
 
 describe('server limits', () => {
   test('a header block over the limit gets a 431 problem, and the server keeps serving', async (t) => {
@@ -34,6 +54,29 @@ describe('server limits', () => {
     assert.equal(JSON.parse(res.body).detail, 'The request could not be parsed as HTTP');
     assert.equal((await fetch(`${url}/`)).status, 200);
   });
+
+  const parserRefusals = [
+    { what: 'bytes that are not HTTP', request: 'NOT HTTP AT ALL\r\n\r\n', status: 400 },
+    {
+      what: 'a control character in a header',
+      request: 'GET / HTTP/1.1\r\nhost: x\r\nx-bad: a\x01b\r\n\r\n',
+      status: 400,
+    },
+    {
+      what: 'a header block over the limit',
+      request: `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(MAX_HEADER_BYTES + 1)}\r\n\r\n`,
+      status: 431,
+    },
+  ];
+  for (const { what, request, status } of parserRefusals) {
+    test(`refused by Node's parser, ${what}: ${status} with the security headers and a Date, like every answer`, async (t) => {
+      const { port } = await listenTestApp(t);
+      const ordinary = await ordinaryHeaders(port);
+      const res = parseResponse(await exchange(port, request));
+      assert.equal(res.status, status);
+      assertLikeEveryAnswer(res, ordinary);
+    });
+  }
 
   test('a body over the limit gets a 413 problem; one under it is not refused for its size', async (t) => {
     const { url } = await listenTestApp(t);
@@ -92,6 +135,7 @@ describe('timeouts fire within a second or two of what docs/service.md states', 
   for (const { what, timeoutMs, head, trickle } of cases) {
     test(what, async (t) => {
       const { port } = await listenTestApp(t, { MAX_SLEEP_SECONDS: maxSleepSeconds });
+      const ordinary = await ordinaryHeaders(port);
       const connection = await rawConnection(port);
       const start = performance.now();
       connection.socket.write(head);
@@ -118,7 +162,10 @@ describe('timeouts fire within a second or two of what docs/service.md states', 
         connection.socket.destroy();
       }
       const elapsed = refused as number;
-      assert.match(connection.received(), /HTTP\/1\.1 408 /);
+      const received = connection.received();
+      const answer = parseResponse(received.slice(received.indexOf('HTTP/1.1 408 ')));
+      assert.equal(answer.status, 408, received);
+      assertLikeEveryAnswer(answer, ordinary);
       assert.ok(elapsed >= timeoutMs, `refused after ${Math.round(elapsed)} ms, before the ${timeoutMs} ms stated`);
       assert.ok(elapsed <= timeoutMs + LATE_BY_AT_MOST_MS, `refused after ${Math.round(elapsed)} ms`);
     });
