@@ -1,4 +1,4 @@
-import { ACTIVE_REQUESTS, REQUEST_DURATION } from '../src/telemetry/metrics.ts';
+import { ACTIVE_REQUESTS, REQUEST_DURATION } from 'fastify-http-telemetry';
 import { BACKEND_ALERTS, burnRateThreshold, threshold } from './shared/alert-thresholds.ts';
 import { buildDashboard } from './shared/dashboard.ts';
 import { percent } from './shared/format.ts';

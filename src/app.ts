@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
+import telemetry, { rejectionHandlers } from 'fastify-http-telemetry';
 import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Config } from './config.ts';
@@ -14,7 +15,6 @@ import { healthRoutes } from './routes/health.ts';
 import { rootRoutes } from './routes/root.ts';
 import { statusRoutes } from './routes/status.ts';
 import { clientErrorHandler, serverLimits } from './server-limits.ts';
-import telemetry, { rejectionHandlers } from './telemetry/index.ts';
 
 /**
  * Node's default header limit (16 KiB) already bounds the request line; a param limit as

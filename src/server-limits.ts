@@ -1,9 +1,9 @@
 import { type IncomingHttpHeaders, type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyHttpOptions } from 'fastify';
+import { type ClientError, clientErrorStatus } from 'fastify-http-telemetry';
 import { API_HEADERS } from './plugins/security-headers.ts';
 import { PROBLEM_CONTENT_TYPE, problem } from './schemas/problem.ts';
-import { type ClientError, clientErrorStatus } from './telemetry/rejections.ts';
 
 /** No route takes a body: a small cap makes a flood of uploads cheap to refuse (413). */
 export const BODY_LIMIT_BYTES = 16 * 1024;

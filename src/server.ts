@@ -1,7 +1,7 @@
+import { shutdownTracing } from 'fastify-http-telemetry';
+import { createLogger } from 'fastify-http-telemetry/logger';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './telemetry/logger.ts';
-import { shutdownTracing } from './telemetry/tracing.ts';
 
 /** The only file that listens or handles signals. */
 const MS_PER_SECOND = 1000;

@@ -1,5 +1,5 @@
 /** Prometheus's HTTP API: the queries --verify needs, and the one client the tests use too. */
-import { REQUEST_DURATION } from '../src/telemetry/metrics.ts';
+import { REQUEST_DURATION } from 'fastify-http-telemetry';
 
 /** The histogram's count series: one per answered request. */
 export const REQUEST_COUNT = `${REQUEST_DURATION}_count`;

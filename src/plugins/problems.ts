@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { urlPath } from 'fastify-http-telemetry';
 import fp from 'fastify-plugin';
 import { PROBLEM_CONTENT_TYPE, type Problem, problem, serializeProblem } from '../schemas/problem.ts';
 import { unboundedBody } from '../server-limits.ts';
-import { urlPath } from '../telemetry/http-labels.ts';
 
 const BAD_REQUEST = 400;
 const NOT_FOUND = 404;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
+import { REQUEST_DURATION } from 'fastify-http-telemetry';
 import { pollUntil } from '../../support/poll.ts';
 import { instantQuery } from '../../traffic/prometheus.ts';
 import { listenTestApp } from '../helpers/app.ts';

@@ -16,9 +16,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { REQUEST_DURATION } from 'fastify-http-telemetry';
 import { parse } from 'yaml';
 import { parseDotEnv } from '../../scripts/health.ts';
-import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
 
 /** The compose service, Prometheus job, Loki `service_name` and OpenTelemetry `service.name` alike. */

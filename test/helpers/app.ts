@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
+import { createLogger } from 'fastify-http-telemetry/logger';
 import { buildApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
-import { createLogger } from '../../src/telemetry/logger.ts';
 
 export type LogLine = Record<string, unknown> & { level: string; msg: string; time: string };
 

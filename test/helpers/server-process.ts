@@ -34,7 +34,9 @@ interface StartOptions {
 }
 
 /** The `--import` entry `npm start` loads before the server (tracing, when an OTLP endpoint is set). */
-export const INSTRUMENTATION = fileURLToPath(new URL('../../src/telemetry/instrumentation.ts', import.meta.url));
+export const INSTRUMENTATION = fileURLToPath(
+  new URL('../../packages/fastify-http-telemetry/src/instrumentation.ts', import.meta.url),
+);
 
 /**
  * Runs `src/server.ts` on a free port, as `npm start` does when given `nodeArgs: ['--import', INSTRUMENTATION]`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ACTIVE_REQUESTS, CLIENT_CLOSED_REQUEST, REQUEST_DURATION } from '../../src/telemetry/index.ts';
+import { ACTIVE_REQUESTS, CLIENT_CLOSED_REQUEST, REQUEST_DURATION } from 'fastify-http-telemetry';
 import { pollUntil } from '../../support/poll.ts';
 import { listenTestApp } from '../helpers/app.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';

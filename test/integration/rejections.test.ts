@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { REQUEST_DURATION, UNMATCHED_ROUTE } from 'fastify-http-telemetry';
 import { SECURITY_HEADERS } from '../../src/plugins/security-headers.ts';
 import { BODY_LIMIT_BYTES, MAX_HEADER_BYTES } from '../../src/server-limits.ts';
-import { REQUEST_DURATION, UNMATCHED_ROUTE } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { listenTestApp } from '../helpers/app.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';

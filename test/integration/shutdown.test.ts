@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ACTIVE_REQUESTS } from '../../src/telemetry/metrics.ts';
+import { ACTIVE_REQUESTS } from 'fastify-http-telemetry';
 import { pollUntil } from '../../support/poll.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
 import { exchange, parseResponse } from '../helpers/raw-http.ts';

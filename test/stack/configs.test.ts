@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createLogger } from 'fastify-http-telemetry/logger';
 import { parse } from 'yaml';
-import { createLogger } from '../../src/telemetry/logger.ts';
 import { readRepoFile, readRepoYaml } from '../helpers/repo.ts';
 
 /**

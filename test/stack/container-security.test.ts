@@ -38,6 +38,8 @@ describe('the service image', () => {
       .split('\n')
       .filter((line) => line !== '' && !line.startsWith('#'));
     assert.equal(lines[0], '*');
-    for (const line of lines.slice(1)) assert.match(line, /^!(package(-lock)?\.json|src\/)$/);
+    for (const line of lines.slice(1)) {
+      assert.match(line, /^!((packages\/fastify-http-telemetry\/)?(package\.json|src\/)|package-lock\.json)$/);
+    }
   });
 });

@@ -16,8 +16,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
+import { REQUEST_DURATION } from 'fastify-http-telemetry';
 import { stringify } from 'yaml';
-import { REQUEST_DURATION } from '../../src/telemetry/index.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { instantQuery, prometheusApi } from '../../traffic/prometheus.ts';
 import {

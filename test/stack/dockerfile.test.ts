@@ -17,5 +17,9 @@ function imageCommand(): string[] {
 test('the image starts the service exactly as `npm start` does, tracing entry included', () => {
   const start = packageJson.scripts.start.split(' ');
   assert.deepEqual(imageCommand(), start);
-  assert.ok(start.includes('./src/telemetry/instrumentation.ts'), 'without --import compose would never trace');
+  assert.ok(start.includes('fastify-http-telemetry/instrumentation'), 'without --import compose would never trace');
+  assert.ok(
+    start.includes('--conditions=source'),
+    'the image runs the telemetry package from its sources, as npm start does',
+  );
 });

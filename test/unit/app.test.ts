@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ACTIVE_REQUESTS, OTHER_METHOD, REQUEST_DURATION, UNMATCHED_ROUTE } from '../../src/telemetry/index.ts';
+import { ACTIVE_REQUESTS, OTHER_METHOD, REQUEST_DURATION, UNMATCHED_ROUTE } from 'fastify-http-telemetry';
 import { buildTestApp, type LogLine, TEST_SERVICE } from '../helpers/app.ts';
 import { parseExposition, seriesCount, sumOf } from '../helpers/exposition.ts';
 

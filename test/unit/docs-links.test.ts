@@ -8,7 +8,7 @@ const ROOT = repoPath('');
 const PAGES = [
   'README.md',
   'SECURITY.md',
-  'src/telemetry/README.md',
+  'packages/fastify-http-telemetry/README.md',
   ...readdirSync(repoPath('docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, type TestContext, test } from 'node:test';
-import { ACTIVE_REQUESTS } from '../../../src/telemetry/metrics.ts';
+import { ACTIVE_REQUESTS } from 'fastify-http-telemetry';
 import { freePort } from '../../../support/free-port.ts';
 import { pollUntil } from '../../../support/poll.ts';
 import { USAGE } from '../../../traffic/args.ts';

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
 import { Counter } from '@prometheus-io/client';
 import Fastify from 'fastify';
-import { pino } from 'pino';
 import telemetry, {
   ACTIVE_REQUESTS,
   OTHER_METHOD,
   REQUEST_DURATION,
   type TelemetryOptions,
   UNMATCHED_ROUTE,
-} from '../../../src/telemetry/index.ts';
-import { parseExposition, type Sample, sumOf } from '../../helpers/exposition.ts';
+} from 'fastify-http-telemetry';
+import { pino } from 'pino';
+import { parseExposition, type Sample, sumOf } from '../../../helpers/exposition.ts';
 
 /**
  * The plugin in a bare Fastify app, the way a user registers it in their own service: nothing

@@ -8,10 +8,18 @@ import { CLIENT_CLOSED_REQUEST, record } from './record.ts';
 import { endRequestSpans, type RequestSpans, recordRequestError, startRequestSpans, tracedHandler } from './spans.ts';
 import { tracingStarted } from './trace-context.ts';
 
-export { OTHER_METHOD, UNMATCHED_ROUTE } from './http-labels.ts';
+export { OTHER_METHOD, UNMATCHED_ROUTE, urlPath } from './http-labels.ts';
 export { ACTIVE_REQUESTS, DEFAULT_BUCKETS, REQUEST_DURATION } from './metrics.ts';
 export { CLIENT_CLOSED_REQUEST } from './record.ts';
-export { rejectionHandlers } from './rejections.ts';
+export {
+  type ClientError,
+  type ClientErrorHandler,
+  clientErrorStatus,
+  type FrameworkErrorHandler,
+  type RejectionHandlers,
+  rejectionHandlers,
+} from './rejections.ts';
+export { shutdownTracing, startTracing, type TracingOptions, tracingEnabled } from './tracing.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -209,4 +217,7 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
   done();
 };
 
-export default fp(telemetry, { name: 'telemetry', fastify: '5.x' });
+const plugin = fp(telemetry, { name: 'telemetry', fastify: '5.x' });
+export default plugin;
+/** The same plugin by name, for CommonJS: `const { telemetry } = require('fastify-http-telemetry')`. */
+export { plugin as telemetry };

@@ -6,8 +6,8 @@ import {
   DEFAULT_BUCKETS,
   prefersOpenMetrics,
   REQUEST_DURATION,
-} from '../../../src/telemetry/metrics.ts';
-import { parseExposition, sumOf } from '../../helpers/exposition.ts';
+} from '../../../../packages/fastify-http-telemetry/src/metrics.ts';
+import { parseExposition, sumOf } from '../../../helpers/exposition.ts';
 
 describe('prefersOpenMetrics', () => {
   const cases: Array<[string | undefined, boolean]> = [

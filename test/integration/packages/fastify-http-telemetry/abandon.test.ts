@@ -4,10 +4,10 @@ import { connect as connectHttp2 } from 'node:http2';
 import { connect, type Socket } from 'node:net';
 import { describe, type TestContext, test } from 'node:test';
 import Fastify, { type FastifyHttpOptions, LogController } from 'fastify';
+import telemetry, { ACTIVE_REQUESTS, CLIENT_CLOSED_REQUEST, REQUEST_DURATION } from 'fastify-http-telemetry';
 import { pino } from 'pino';
-import telemetry, { ACTIVE_REQUESTS, CLIENT_CLOSED_REQUEST, REQUEST_DURATION } from '../../../src/telemetry/index.ts';
-import { pollUntil } from '../../../support/poll.ts';
-import { parseExposition, sumOf } from '../../helpers/exposition.ts';
+import { pollUntil } from '../../../../support/poll.ts';
+import { parseExposition, sumOf } from '../../../helpers/exposition.ts';
 
 /**
  * The plugin in a bare Fastify app, over real connections: a request whose client leaves

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { redactSecrets, SECRET_HEADERS } from '../../../src/telemetry/logger.ts';
+import { redactSecrets, SECRET_HEADERS } from '../../../../packages/fastify-http-telemetry/src/logger.ts';
 
 const SECRETS = { authorization: 'Bearer s3cret', cookie: 'a=s3cret', 'set-cookie': 'b=s3cret' };
 const CENSORED = { authorization: '[redacted]', cookie: '[redacted]', 'set-cookie': '[redacted]' };

@@ -2,17 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ACTIVE_REQUESTS, CLIENT_CLOSED_REQUEST, REQUEST_DURATION } from '../../../src/telemetry/index.ts';
-import { startTracing, tracingEnabled } from '../../../src/telemetry/tracing.ts';
-import { pollUntil } from '../../../support/poll.ts';
-import type { LogLine } from '../../helpers/app.ts';
-import { parseExposition, type Sample, sumOf } from '../../helpers/exposition.ts';
+import {
+  ACTIVE_REQUESTS,
+  CLIENT_CLOSED_REQUEST,
+  REQUEST_DURATION,
+  startTracing,
+  tracingEnabled,
+} from 'fastify-http-telemetry';
+import { pollUntil } from '../../../../support/poll.ts';
+import type { LogLine } from '../../../helpers/app.ts';
+import { parseExposition, type Sample, sumOf } from '../../../helpers/exposition.ts';
 
 // The SDK must be running before Fastify is created, so the app is imported only afterwards.
 // Each test file runs in its own process: this provider stays out of the other tests.
 const exporter = new InMemorySpanExporter();
 await startTracing({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const { buildTestApp } = await import('../../helpers/app.ts');
+const { buildTestApp } = await import('../../../helpers/app.ts');
 
 const STATUS_ROUTE = '/status/{status_code}';
 const OPENMETRICS = 'application/openmetrics-text;version=1.0.0';

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { methodLabel, OTHER_METHOD, routeTemplate, urlPath } from '../../../src/telemetry/http-labels.ts';
+import {
+  methodLabel,
+  OTHER_METHOD,
+  routeTemplate,
+  urlPath,
+} from '../../../../packages/fastify-http-telemetry/src/http-labels.ts';
 
 test('standard methods keep their name, anything else is _OTHER', () => {
   for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT']) {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import packageJson from '../../../package.json' with { type: 'json' };
-import { pollUntil } from '../../../support/poll.ts';
-import type { LogLine } from '../../helpers/app.ts';
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../../helpers/otlp-receiver.ts';
-import { INSTRUMENTATION, type ServerProcess, startServer } from '../../helpers/server-process.ts';
+import packageJson from '../../../../package.json' with { type: 'json' };
+import { pollUntil } from '../../../../support/poll.ts';
+import type { LogLine } from '../../../helpers/app.ts';
+import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../../../helpers/otlp-receiver.ts';
+import { INSTRUMENTATION, type ServerProcess, startServer } from '../../../helpers/server-process.ts';
 
 /** As `npm start` runs the service. */
 const WITH_INSTRUMENTATION = { nodeArgs: ['--import', INSTRUMENTATION] };
