@@ -8,6 +8,9 @@ import { parseExposition, sumOf } from '../helpers/exposition.ts';
 import { exchange, parseResponse } from '../helpers/raw-http.ts';
 import { ServerExitedError, startServer } from '../helpers/server-process.ts';
 
+/** Far longer than a start-up that stops at its configuration takes. */
+const START_LIMIT_MS = 10_000;
+
 async function activeRequests(url: string): Promise<number> {
   const res = await fetch(`${url}/metrics`);
   return sumOf(parseExposition(await res.text()), ACTIVE_REQUESTS);
@@ -101,13 +104,20 @@ describe('server.ts', () => {
     assert.ok(server.logs.some((line) => line.msg === 'grace period over, exiting with requests still in flight'));
   });
 
-  test('a bad setting stops start-up with one line naming the variable', () => {
-    const server = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
-    const run = spawnSync(process.execPath, [server], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8' });
-    assert.equal(run.status, 1);
-    assert.equal(run.stderr, 'Invalid configuration: PORT must be an integer from 0 to 65535 (got "eighty")\n');
-    assert.equal(run.stdout, '');
-  });
+  for (const port of ['eighty', '80.0']) {
+    test(`a bad setting (PORT=${port}) stops start-up with one line naming the variable, before listening`, () => {
+      const server = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+      // Loopback and a time limit: a server that accepted the value would listen, not exit.
+      const run = spawnSync(process.execPath, [server], {
+        env: { ...process.env, PORT: port, HOST: '127.0.0.1' },
+        encoding: 'utf8',
+        timeout: START_LIMIT_MS,
+      });
+      assert.equal(run.status, 1);
+      assert.equal(run.stderr, `Invalid configuration: PORT must be an integer from 0 to 65535 (got "${port}")\n`);
+      assert.equal(run.stdout, '');
+    });
+  }
 
   test('a port already in use is a clear fatal log line and exit 1', async (t) => {
     const first = await startServer(t);
