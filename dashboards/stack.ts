@@ -5,10 +5,12 @@ import { UNITS } from './shared/units.ts';
 
 /**
  * Container metrics come from Alloy's embedded cAdvisor, remote-written to Prometheus
- * (observability/alloy/config.alloy); the compose service name is an allowlisted container label.
+ * (observability/alloy/config.alloy). cAdvisor reports every Docker container on the host; this
+ * stack's carry compose.yaml's observability-demo.collect-logs label, which cAdvisor exposes
+ * (allowlisted) with its name sanitised for Prometheus.
  */
-const COMPOSE_SERVICE = 'container_label_com_docker_compose_service';
-const CONTAINERS = `${COMPOSE_SERVICE}!=""`;
+export const STACK_CONTAINER_LABEL = 'container_label_observability_demo_collect_logs';
+const CONTAINERS = `${STACK_CONTAINER_LABEL}="true"`;
 /** The container's name (project-service-N): tells replicas apart, and each has its own memory limit. */
 const CONTAINER = 'name';
 

@@ -58,8 +58,11 @@ export function syntaxErrors(path: string, text: string): SyntaxProblem[] {
   return YAML_EXTENSIONS.has(extname(path)) ? yamlErrors(text) : jsonErrors(text);
 }
 
-/** Helm chart templates are Go templates, YAML only once rendered (test/deploy/ renders and parses them). */
-const HELM_TEMPLATE = /(^|\/)deploy\/helm\/[^/]+\/templates\//;
+/**
+ * Helm chart templates are Go templates, YAML only once rendered (test/deploy/ renders and parses
+ * them): the charts in deploy/helm/ and the test charts in test/deploy/fixtures/tpl-charts/.
+ */
+const HELM_TEMPLATE = /(^|\/)(deploy\/helm|test\/deploy\/fixtures\/tpl-charts)\/.*\/templates\//;
 
 function main(paths: string[]): void {
   let failed = 0;

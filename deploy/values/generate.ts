@@ -66,6 +66,22 @@ export function alloyBlock(source: string, header: string): string {
   throw new Error(`block ${header} does not close`);
 }
 
+/**
+ * The alloy chart (1.11.1) passes alloy.configMap.content through Helm's tpl
+ * (templates/configmap.yaml, and controllers/_pod.yaml for its checksum), so Helm reads every "{{"
+ * in the configuration as its own template action: stage.template's Go template fails the install
+ * (function "ToLower" not defined), and an action Helm did know would change the config silently.
+ * Each "{{" is written as {{ "{{" }}, an action that prints "{{": tpl gives back the configuration
+ * byte for byte (test/deploy/tpl-rendering.test.ts renders it with helm to prove it).
+ * Escaping rather than configMap.create: false with a ConfigMap of our own: one helm release keeps
+ * owning the configuration (upgrade, rollback and uninstall include it), the install stays one
+ * command, and the chart's own ConfigMap is what its config reloader watches. The price: the
+ * values file is not literally Alloy syntax; it is generated, and never edited by hand.
+ */
+export function escapeForHelmTpl(text: string): string {
+  return text.replaceAll('{{', '{{ "{{" }}');
+}
+
 export function alloyConfig(): string {
   const compose = read(COMPOSE_ALLOY);
   const shared = SHARED_ALLOY_BLOCKS.map((header) => alloyBlock(compose, header)).join('\n\n');
@@ -140,7 +156,8 @@ export function generatedFiles(): Record<string, string> {
   return {
     'alloy-config.yaml':
       HEADER(`${COMPOSE_ALLOY} and ${KUBERNETES_ALLOY}`) +
-      stringify({ alloy: { configMap: { create: true, content: alloyConfig() } } }, { lineWidth: 0 }),
+      '# The chart runs content through Helm\'s tpl: every "{{" is escaped as {{ "{{" }} (generate.ts says why).\n' +
+      stringify({ alloy: { configMap: { create: true, content: escapeForHelmTpl(alloyConfig()) } } }, { lineWidth: 0 }),
     'loki-config.yaml': HEADER(COMPOSE_LOKI) + stringify({ loki: { structuredConfig: lokiStructuredConfig() } }),
     'kube-prometheus-stack-datasources.yaml': HEADER(COMPOSE_DATASOURCES) + stringify(grafanaDatasources()),
   };

@@ -69,8 +69,7 @@ const problems: FastifyPluginCallback = (app, _options, done) => {
     if (status >= BAD_REQUEST && status < INTERNAL_SERVER_ERROR) {
       return sendProblem(reply, problem(status, error.message, pathOf(request)));
     }
-    // Unexpected: log the cause, tell the client nothing internal.
-    request.log.error({ err: error }, 'unhandled error');
+    // Unexpected: the telemetry plugin logs it on the access line; the client learns nothing internal.
     return sendProblem(
       reply,
       problem(INTERNAL_SERVER_ERROR, 'The server failed to handle the request', pathOf(request)),

@@ -3,8 +3,9 @@ import { describe, test } from 'node:test';
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Service } from 'kubernetes-models/v1';
+import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { run } from '../helpers/processes.ts';
 import { repoPath } from '../helpers/repo.ts';
 import {
@@ -23,6 +24,8 @@ const MODELS: Record<string, { validate(object: K8sObject): void }> = {
   'apps/v1/Deployment': { validate: (o) => new Deployment(o as never).validate() },
   'v1/Service': { validate: (o) => new Service(o as never).validate() },
   'v1/ConfigMap': { validate: (o) => new ConfigMap(o as never).validate() },
+  'v1/ServiceAccount': { validate: (o) => new ServiceAccount(o as never).validate() },
+  'networking.k8s.io/v1/Ingress': { validate: (o) => new Ingress(o as never).validate() },
   'autoscaling/v2/HorizontalPodAutoscaler': { validate: (o) => new HorizontalPodAutoscaler(o as never).validate() },
   'policy/v1/PodDisruptionBudget': { validate: (o) => new PodDisruptionBudget(o as never).validate() },
   'monitoring.coreos.com/v1/ServiceMonitor': { validate: (o) => new ServiceMonitor(o as never).validate() },
@@ -48,24 +51,37 @@ const RENDERINGS = [
       'ConfigMap',
       'Deployment',
       'HorizontalPodAutoscaler',
+      'Ingress',
       'PodDisruptionBudget',
       'PrometheusRule',
       'Service',
+      'ServiceAccount',
       'ServiceMonitor',
     ],
   },
 ] as const;
 
+interface Probe {
+  httpGet: { path: string; port: string };
+  failureThreshold?: number;
+  successThreshold?: number;
+  periodSeconds?: number;
+}
 interface Container {
+  image: string;
   env: Array<{ name: string; value?: string }>;
   securityContext: Record<string, unknown>;
-  livenessProbe: { httpGet: { path: string; port: string } };
-  readinessProbe: { httpGet: { path: string; port: string } };
+  livenessProbe: Probe;
+  readinessProbe: Probe;
+  startupProbe?: Probe;
   resources: { limits?: Record<string, string> };
   ports: Array<{ name: string; containerPort: number }>;
 }
 interface PodSpec {
   terminationGracePeriodSeconds: number;
+  serviceAccountName?: string;
+  automountServiceAccountToken: boolean;
+  topologySpreadConstraints?: Array<{ topologyKey: string; labelSelector: { matchLabels: Record<string, string> } }>;
   securityContext: Record<string, unknown>;
   containers: Container[];
 }
@@ -186,4 +202,81 @@ describe('the backend chart', () => {
     const hpa = only(objects, 'HorizontalPodAutoscaler').spec as { scaleTargetRef: { name: string } };
     assert.equal(hpa.scaleTargetRef.name, only(objects, 'Deployment').metadata.name);
   });
+
+  test('probes: readiness forgives one slow answer, liveness succeeds once, no startup probe unless asked', async (t) => {
+    const helm = requireHelm(t);
+    if (helm === undefined) return;
+    const [container] = podSpec(await renderChart(helm)).containers;
+    assert.ok(container);
+    assert.equal(container.readinessProbe.failureThreshold, 3);
+    assert.equal(container.livenessProbe.successThreshold, 1, 'Kubernetes refuses any other value for liveness');
+    assert.equal(container.startupProbe, undefined);
+  });
+
+  test('no ServiceAccount of its own and no token by default; the pod runs as the namespace default', async (t) => {
+    const helm = requireHelm(t);
+    if (helm === undefined) return;
+    const objects = await renderChart(helm);
+    const spec = podSpec(objects);
+    assert.equal(spec.serviceAccountName, undefined);
+    assert.equal(spec.automountServiceAccountToken, false);
+    assert.equal(objects.filter((o) => o.kind === 'ServiceAccount').length, 0);
+  });
+
+  test('every optional part on: digest, startup probe, own ServiceAccount without token, spread, Ingress, PDB by minAvailable', async (t) => {
+    const helm = requireHelm(t);
+    if (helm === undefined) return;
+    const objects = await renderChart(helm, ['--values', repoPath(ALL_ON_VALUES)]);
+    const spec = podSpec(objects);
+    const [container] = spec.containers;
+    assert.ok(container);
+    assert.match(container.image, /^registry\.example\.com\/backend@sha256:[0-9a-f]{64}$/, 'the digest, not the tag');
+    assert.deepEqual(container.startupProbe?.httpGet, { path: '/healthz', port: 'http' });
+    assert.equal(container.startupProbe?.failureThreshold, 30);
+
+    const account = only(objects, 'ServiceAccount');
+    assert.equal(spec.serviceAccountName, account.metadata.name);
+    assert.equal(account.automountServiceAccountToken, false);
+    assert.equal(spec.automountServiceAccountToken, false);
+    assert.equal(account.metadata.annotations?.['example.com/role'], 'backend');
+
+    const selector = (only(objects, 'Deployment').spec as { selector: { matchLabels: Record<string, string> } })
+      .selector.matchLabels;
+    const [zone, host] = spec.topologySpreadConstraints ?? [];
+    assert.equal(zone?.topologyKey, 'topology.kubernetes.io/zone');
+    assert.deepEqual(zone?.labelSelector.matchLabels, selector, "a constraint without selector gets the pod's");
+    assert.deepEqual(host?.labelSelector.matchLabels, { 'app.kubernetes.io/name': 'backend' }, 'a given one is kept');
+
+    const ingress = only(objects, 'Ingress').spec as {
+      ingressClassName: string;
+      rules: Array<{ host: string; http: { paths: Array<{ backend: { service: unknown } }> } }>;
+    };
+    assert.equal(ingress.ingressClassName, 'nginx');
+    assert.equal(ingress.rules[0]?.host, 'backend.example.com');
+    assert.deepEqual(ingress.rules[0]?.http.paths[0]?.backend.service, {
+      name: only(objects, 'Service').metadata.name,
+      port: { name: 'http' },
+    });
+
+    assert.deepEqual(only(objects, 'PodDisruptionBudget').spec?.minAvailable, '50%');
+    assert.equal(only(objects, 'PodDisruptionBudget').spec?.maxUnavailable, undefined);
+  });
+
+  const BUDGETS = [
+    { set: [], spec: { maxUnavailable: 1 } },
+    { set: ['podDisruptionBudget.maxUnavailable=2'], spec: { maxUnavailable: 2 } },
+    { set: ['podDisruptionBudget.maxUnavailable=25%'], spec: { maxUnavailable: '25%' } },
+    { set: ['podDisruptionBudget.minAvailable=1'], spec: { minAvailable: 1 } },
+  ] as const;
+  for (const { set, spec } of BUDGETS) {
+    test(`PodDisruptionBudget ${set.join(' ') || 'by default'}: ${JSON.stringify(spec)}`, async (t) => {
+      const helm = requireHelm(t);
+      if (helm === undefined) return;
+      const objects = await renderChart(helm, ['--set', ['podDisruptionBudget.enabled=true', ...set].join(',')]);
+      const budget = only(objects, 'PodDisruptionBudget');
+      validate(budget);
+      const { selector: _selector, ...rest } = budget.spec as Record<string, unknown>;
+      assert.deepEqual(rest, spec);
+    });
+  }
 });

@@ -4,9 +4,11 @@ import { describe, test } from 'node:test';
 import { parse, parseDocument } from 'yaml';
 import {
   alloyBlock,
+  alloyConfig,
   COMPOSE_ALLOY,
   COMPOSE_LOKI,
   composeDatasources,
+  escapeForHelmTpl,
   GENERATED_DIR,
   generatedFiles,
   SHARED_ALLOY_BLOCKS,
@@ -42,6 +44,10 @@ const FREE_FORM = [
   'grafana.grafana.ini',
   'grafana.additionalDataSources',
   'grafana.sidecar.datasources.exemplarTraceIdDestinations',
+  // An empty map in values.yaml, passed whole into the Prometheus and Alertmanager objects'
+  // spec.storage (tpl-rendering.test.ts renders them and checks them against the operator's schema).
+  'prometheus.prometheusSpec.storageSpec',
+  'alertmanager.alertmanagerSpec.storage',
 ];
 
 function keyPaths(value: unknown, prefix = ''): string[] {
@@ -135,8 +141,15 @@ describe('values for the community charts', () => {
     assert.equal(dig(structured, 'compactor.retention_enabled'), true, 'the compactor enforces the retention');
   });
 
-  test("Alloy: Kubernetes log discovery plus config.alloy's shared blocks, byte for byte", () => {
+  test("Alloy: the values carry the configuration escaped for the chart's tpl, and nothing else changed", () => {
     const content = dig(values(`${GENERATED_DIR}/alloy-config.yaml`), 'alloy.configMap.content') as string;
+    assert.equal(content, escapeForHelmTpl(alloyConfig()));
+    assert.doesNotMatch(content.replaceAll('{{ "{{" }}', ''), /\{\{/, 'no "{{" left for Helm to read');
+    assert.equal(escapeForHelmTpl('a {{- b }} {{c}}'), 'a {{ "{{" }}- b }} {{ "{{" }}c}}');
+  });
+
+  test("Alloy: Kubernetes log discovery plus config.alloy's shared blocks, byte for byte", () => {
+    const content = alloyConfig();
     const compose = readRepoFile(COMPOSE_ALLOY);
     for (const header of SHARED_ALLOY_BLOCKS) {
       assert.ok(content.includes(alloyBlock(compose, header)), `${header} as in config.alloy`);
@@ -153,6 +166,20 @@ describe('values for the community charts', () => {
       /__meta_kubernetes_pod_label_app_kubernetes_io_name"\]\n\s+regex\s+= "\(\.\+\)"\n\s+target_label\s+= "service_name"/,
     );
     assert.doesNotMatch(content, /docker/i, 'nothing of the Docker-only half');
+  });
+
+  test('Alloy and its images: no usage reporting, as compose runs it; the same image tags as compose', () => {
+    const compose = readRepoYaml<{ services: Record<string, { image: string; command?: string[] }> }>('compose.yaml');
+    assert.ok(compose.services.alloy?.command?.includes('--disable-reporting'));
+    assert.equal(dig(values('deploy/values/alloy.yaml'), 'alloy.enableReporting'), false);
+    const tag = (service: string) => compose.services[service]?.image.split(':')[1] ?? '';
+    const kps = values('deploy/values/kube-prometheus-stack.yaml');
+    assert.equal(dig(values('deploy/values/alloy.yaml'), 'image.tag'), tag('alloy'));
+    assert.equal(dig(values('deploy/values/loki.yaml'), 'loki.image.tag'), tag('loki'));
+    assert.equal(dig(kps, 'grafana.image.tag'), tag('grafana'));
+    assert.equal(dig(kps, 'alertmanager.alertmanagerSpec.image.tag'), tag('alertmanager'));
+    // compose's -busybox variant exists for its wget healthcheck; the release is the same.
+    assert.equal(dig(kps, 'prometheus.prometheusSpec.image.tag'), tag('prometheus').replace(/-busybox$/, ''));
   });
 
   test('the block extractor refuses what it cannot find', () => {

@@ -25,6 +25,13 @@ async function renderTempo(helm: string, args: string[] = []): Promise<K8sObject
   return manifestObjects(result.stdout);
 }
 
+const services = (objects: K8sObject[]): K8sObject[] => objects.filter((o) => o.kind === 'Service');
+function named(objects: K8sObject[], name: string): K8sObject {
+  const found = services(objects).find((service) => service.metadata.name === name);
+  assert.ok(found, `no Service ${name}`);
+  return found;
+}
+
 describe('the Tempo 3 chart (no community chart runs Tempo 3 monolithic)', () => {
   test('helm lint --strict passes', async (t) => {
     const helm = requireHelm(t);
@@ -39,9 +46,9 @@ describe('the Tempo 3 chart (no community chart runs Tempo 3 monolithic)', () =>
       const helm = requireHelm(t);
       if (helm === undefined) return;
       const objects = await renderTempo(helm, ['--set', `persistence.enabled=${persistence}`]);
-      assert.deepEqual(objects.map((o) => o.kind).sort(), ['ConfigMap', 'Service', 'StatefulSet']);
+      assert.deepEqual(objects.map((o) => o.kind).sort(), ['ConfigMap', 'Service', 'Service', 'StatefulSet']);
       new StatefulSet(only(objects, 'StatefulSet') as never).validate();
-      new Service(only(objects, 'Service') as never).validate();
+      for (const service of services(objects)) new Service(service as never).validate();
       new ConfigMap(only(objects, 'ConfigMap') as never).validate();
     });
   }
@@ -69,7 +76,7 @@ describe('the Tempo 3 chart (no community chart runs Tempo 3 monolithic)', () =>
   test('the Service is "tempo" with the ports Alloy and Grafana use, as in compose', async (t) => {
     const helm = requireHelm(t);
     if (helm === undefined) return;
-    const service = only(await renderTempo(helm), 'Service') as K8sObject & {
+    const service = named(await renderTempo(helm), 'tempo') as K8sObject & {
       spec: { ports: Array<{ port: number }> };
     };
     assert.equal(service.metadata.name, 'tempo');
@@ -77,5 +84,28 @@ describe('the Tempo 3 chart (no community chart runs Tempo 3 monolithic)', () =>
     assert.ok(readRepoFile('observability/alloy/config.alloy').includes('endpoint = "tempo:4317"'));
     assert.ok(ports.includes(4317), 'OTLP gRPC from Alloy');
     assert.ok(ports.includes(3200), "Grafana's datasource");
+  });
+
+  test('the StatefulSet is governed by a headless Service and has startup, liveness and readiness probes on /ready', async (t) => {
+    const helm = requireHelm(t);
+    if (helm === undefined) return;
+    const objects = await renderTempo(helm);
+    const statefulSet = only(objects, 'StatefulSet') as K8sObject & {
+      spec: {
+        serviceName: string;
+        template: { spec: { containers: Array<Record<string, { httpGet: { path: string } } | undefined>> } };
+      };
+    };
+    const headless = named(objects, statefulSet.spec.serviceName);
+    assert.equal((headless.spec as { clusterIP: string }).clusterIP, 'None');
+    assert.equal(
+      (named(objects, 'tempo').spec as { clusterIP?: string }).clusterIP,
+      undefined,
+      'clients keep a virtual IP',
+    );
+    const [container] = statefulSet.spec.template.spec.containers;
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+      assert.equal(container?.[probe]?.httpGet.path, '/ready', probe);
+    }
   });
 });

@@ -21,6 +21,30 @@ const BAD_VALUES = [
   { set: ['--set', 'podDisruptionBudget.maxUnavailable=0'], refusal: /\/podDisruptionBudget\/maxUnavailable'/ },
   { set: ['--set-json', 'extraEnv=[{"name":"PORT","value":"1"}]'], refusal: /\/extraEnv\/0\/name': 'not' failed/ },
   {
+    set: [
+      '--set',
+      'podDisruptionBudget.enabled=true,podDisruptionBudget.minAvailable=1,podDisruptionBudget.maxUnavailable=1',
+    ],
+    refusal: /podDisruptionBudget: set minAvailable or maxUnavailable, not both/,
+  },
+  { set: ['--set', 'podDisruptionBudget.minAvailable=150%'], refusal: /\/podDisruptionBudget\/minAvailable'/ },
+  {
+    set: ['--set', 'probes.liveness.successThreshold=2'],
+    refusal: /additional properties 'successThreshold' not allowed/,
+  },
+  { set: ['--set', 'probes.startup.enabled=yes'], refusal: /\/probes\/startup\/enabled': got string, want boolean/ },
+  { set: ['--set', 'image.digest=latest'], refusal: /\/image\/digest': 'latest' does not match/ },
+  { set: ['--set', 'ingress.enabled=true'], refusal: /\/ingress\/hosts': minItems: got 0, want 1/ },
+  {
+    set: ['--set-json', 'ingress.hosts=[{"host":"a.example.com","paths":[{"path":"api"}]}]'],
+    refusal: /\/ingress\/hosts\/0\/paths\/0\/path': 'api' does not match/,
+  },
+  {
+    set: ['--set-json', 'topologySpreadConstraints=[{"maxSkew":1,"topologyKey":"zone"}]'],
+    refusal: /\/topologySpreadConstraints\/0': missing property 'whenUnsatisfiable'/,
+  },
+  { set: ['--set', 'serviceAccount.name=Not_A_Name'], refusal: /\/serviceAccount\/name': 'Not_A_Name' does not match/ },
+  {
     set: ['--set', 'autoscaling.enabled=true,autoscaling.minReplicas=5,autoscaling.maxReplicas=2'],
     refusal: /autoscaling\.minReplicas \(5\) must not exceed autoscaling\.maxReplicas \(2\)/,
   },
@@ -45,6 +69,9 @@ describe('values.schema.json and the templates refuse bad values with a clear me
       'service.drainDelaySeconds=0,service.logLevel=debug,replicaCount=1,tracing.otlpEndpoint=http://alloy:4318',
       '--set',
       'podDisruptionBudget.enabled=true,podDisruptionBudget.maxUnavailable=50%',
+      // A parent chart's globals reach a subchart's values: accepted.
+      '--set',
+      'global.imageRegistry=registry.example.com',
     ]);
     assert.equal(result.code, 0, result.output);
   });

@@ -18,6 +18,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { REQUEST_DURATION } from 'fastify-http-telemetry';
 import { parse } from 'yaml';
+import { STACK_CONTAINER_LABEL } from '../../dashboards/stack.ts';
 import { parseDotEnv } from '../../scripts/health.ts';
 import { pollUntil } from '../../support/poll.ts';
 
@@ -47,6 +48,8 @@ function baseUrl(portVariable: string, defaultPort: number): string {
 
 /** How many backend replicas the stack runs (`docker compose up --scale backend=N`). */
 const REPLICAS = Number(setting('E2E_BACKEND_REPLICAS', '1'));
+/** This stack's containers among every container cAdvisor reports on the host. */
+const STACK_CONTAINERS = `${STACK_CONTAINER_LABEL}="true"`;
 
 /** The services `docker compose up` starts: every one without a profile (traffic runs on demand). */
 const COMPOSE_SERVICES = Object.entries(
@@ -432,11 +435,13 @@ describe('compose stack end to end', CONCURRENT, () => {
       test(name, () => expectEventually(`${expr} > 0`, () => positiveSample(expr, diagnosis)));
     }
 
-    // Alloy's cAdvisor, remote-written: allowlisted compose labels become container_label_*. No job
+    // Alloy's cAdvisor, remote-written: allowlisted labels become container_label_*, and this stack's
+    // containers are the ones with its collect-logs label (the Stack dashboard's selector). No job
     // matcher: exporter targets carry job="integrations/cadvisor" before the scrape's job_name. Empty
-    // when cAdvisor cannot reach containerd on a containerd image store (compose.yaml, alloy).
+    // when cAdvisor cannot dial containerd: its Docker factory is then not registered at all
+    // (compose.yaml, alloy).
     for (const metric of ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes']) {
-      const expr = `count by (container_label_com_docker_compose_service) (${metric}{container_label_com_docker_compose_service!=""})`;
+      const expr = `count by (container_label_com_docker_compose_service) (${metric}{${STACK_CONTAINERS}})`;
       test(`holds ${metric} for every compose service: ${COMPOSE_SERVICES.join(', ')}`, () =>
         expectEventually(`${expr} covering ${COMPOSE_SERVICES.length} services`, async () => {
           const { reply, samples } = await instantQuery(expr);
@@ -449,6 +454,19 @@ describe('compose stack end to end', CONCURRENT, () => {
           return fail(`missing ${missing.join(', ')}; ${show(reply)}; every series: ${show(all.reply)}`);
         }));
     }
+
+    // The Stack dashboard draws one line per container, by cAdvisor's name label (the Docker name).
+    test(`names each of the ${REPLICAS} backend container(s) in container_cpu_usage_seconds_total`, () =>
+      expectEventually(`${REPLICAS} named backend containers`, async () => {
+        const expr = `count by (name) (container_cpu_usage_seconds_total{${STACK_CONTAINERS}, container_label_com_docker_compose_service="${SERVICE}", name!=""})`;
+        const { reply, samples } = await instantQuery(expr);
+        const names = samples.map(({ metric }) => metric?.name ?? '');
+        if (unique(names).length === REPLICAS && names.every((name) => name.includes(SERVICE))) return pass(names);
+        const all = await instantQuery(
+          `count by (name, id) (container_cpu_usage_seconds_total{container_label_com_docker_compose_service="${SERVICE}"})`,
+        );
+        return fail(`want ${REPLICAS} names: ${show(reply)}; the backend's series: ${show(all.reply)}`);
+      }));
 
     test(`finds all ${REPLICAS} backend replica(s) by DNS, each up, each serving requests through the load balancer`, () =>
       expectEventually(`${REPLICAS} instances of job="${SERVICE}" with requests counted`, async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createLogger } from 'fastify-http-telemetry/logger';
 import { parse } from 'yaml';
+import { STACK_CONTAINER_LABEL } from '../../dashboards/stack.ts';
 import { readRepoFile, readRepoYaml } from '../helpers/repo.ts';
 
 /**
@@ -16,6 +17,8 @@ interface Compose {
     string,
     { command?: string[]; volumes?: string[]; environment?: Record<string, string>; labels?: Record<string, string> }
   >;
+  /** What every service merges in (restart policy, logging, the collect-logs label). */
+  'x-service'?: { labels?: Record<string, string> };
 }
 interface Datasource {
   uid: string;
@@ -153,6 +156,18 @@ describe('Alloy', () => {
     assert.doesNotMatch(alloy, /prometheus\.exporter\.unix/, 'a node exporter in a container reports the container');
     const remoteWrite = alloyAttribute('prometheus.remote_write "prometheus"', 'url');
     assertReachable(remoteWrite ?? '', 'Alloy → Prometheus');
+  });
+
+  test("the container metrics are told apart by compose's collect-logs label, as the logs are", () => {
+    const cadvisor = alloy.slice(alloy.indexOf('prometheus.exporter.cadvisor "containers"'));
+    const allowlist = /allowlisted_container_labels\s*=\s*\[([^\]]*)\]/.exec(cadvisor)?.[1] ?? '';
+    const allowlisted = [...allowlist.matchAll(/"([^"]+)"/g)].map(([, label]) => label);
+    const [stackLabel] = Object.keys(compose['x-service']?.labels ?? {});
+    assert.ok(stackLabel, 'compose.yaml labels every service');
+    assert.ok(allowlisted.includes(stackLabel), `${stackLabel} becomes a Prometheus label`);
+    assert.ok(alloy.includes(`values = ["${stackLabel}=true"]`), 'log discovery filters on the same label');
+    // cAdvisor's name for it: container_label_ and the label, each character Prometheus refuses as "_".
+    assert.equal(`container_label_${stackLabel.replace(/[^a-zA-Z0-9_]/g, '_')}`, STACK_CONTAINER_LABEL);
   });
 
   test("cAdvisor's sockets are mounted where it dials them", () => {

@@ -288,6 +288,25 @@ describe('dashboards against live data', () => {
       }
     }
     assert.deepEqual(empty, [], 'queries that would show "No data"');
+
+    // cAdvisor reports every container on the host; the container panels draw this stack's only.
+    const containerQueries = readDashboards()
+      .flatMap(({ dashboard }) => queriesOf(dashboard))
+      .filter(({ expr }) => /\bcontainer_\w+\{/.test(expr));
+    assert.ok(containerQueries.length > 0);
+    const seriesNames = async (promql: string) =>
+      (
+        await prometheusApi<{ result: Array<{ metric: { name?: string } }> }>(prometheus, '/api/v1/query', {
+          query: promql,
+          time: String(window.end),
+        })
+      ).result.map(({ metric }) => metric.name ?? '');
+    assert.ok((await seriesNames('container_cpu_usage_seconds_total')).includes('other-db-1'), 'the double has others');
+    for (const panelQuery of containerQueries) {
+      const names = await seriesNames(substitute(panelQuery.expr, { __rate_interval: RATE_INTERVAL }));
+      assert.ok(names.length > 0, panelQuery.where);
+      for (const name of names) assert.match(name, /^observability-demo-/, `${panelQuery.where}: ${name}`);
+    }
     assert.ok(provenBy.real > provenBy.double, `most queries proven on real components: ${JSON.stringify(provenBy)}`);
 
     // Latency panels: the exemplars Grafana draws are in Prometheus, with the trace ids of the service's spans.

@@ -126,7 +126,28 @@ describe('access log', () => {
     assert.deepEqual(accessLines(logs), []);
   });
 
-  // The cases are in telemetry/logger.test.ts; this is the service's logger applying them.
+  test('a thrown error is logged once, with its stack, on its access line; the client learns nothing internal', async (t) => {
+    const { app, logs } = await buildTestApp(t);
+    app.get('/boom', async function failingRoute() {
+      throw new Error('database unreachable');
+    });
+    const res = await app.inject('/boom');
+    assert.equal(res.statusCode, 500);
+    assert.equal(res.headers['content-type'], 'application/problem+json');
+    assert.doesNotMatch(res.body, /database unreachable/);
+    const withStack = logs.filter((line) => typeof (line.err as { stack?: unknown } | undefined)?.stack === 'string');
+    assert.equal(withStack.length, 1, 'exactly one line with the stack');
+    const [line] = withStack;
+    assert.equal(line?.msg, 'request completed');
+    assert.equal(line?.level, 'error');
+    assert.equal(line?.http_response_status_code, 500);
+    assert.equal(typeof line?.request_id, 'string');
+    const err = line?.err as { type: string; message: string; stack: string };
+    assert.equal(err.message, 'database unreachable');
+    assert.match(err.stack, /\n\s+at (?:Object\.)?failingRoute /);
+  });
+
+  // The cases are in the package's logger.test.ts; this is the service's logger applying them.
   test("the service's logger redacts secret headers", async (t) => {
     const { app, logs } = await buildTestApp(t);
     app.log.info({ headers: { authorization: 'Bearer s3cret', accept: '*/*' } }, 'headers');

@@ -1,10 +1,10 @@
 import type { EventEmitter } from 'node:events';
 import { context } from '@opentelemetry/api';
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
 import { methodLabel, routeTemplate, UNMATCHED_ROUTE, urlPath } from './http-labels.ts';
 import { createHttpMetrics, DEFAULT_BUCKETS, type HttpMetrics, prefersOpenMetrics } from './metrics.ts';
-import { CLIENT_CLOSED_REQUEST, record } from './record.ts';
+import { accessLogLevel, CLIENT_CLOSED_REQUEST, record } from './record.ts';
 import { endRequestSpans, type RequestSpans, recordRequestError, startRequestSpans, tracedHandler } from './spans.ts';
 import { tracingStarted } from './trace-context.ts';
 
@@ -40,6 +40,8 @@ declare module 'fastify' {
     telemetrySpans: RequestSpans | undefined;
     /** The unfinished requests of its HTTP/1 connection, while it is one of them. */
     telemetryOpen: FastifyRequest[] | undefined;
+    /** The first error its handling threw, for its access line. */
+    telemetryError: Error | undefined;
   }
 }
 
@@ -69,10 +71,22 @@ export interface Telemetry {
   metrics: HttpMetrics;
 }
 
+/**
+ * A handler span's name: `handler - {its function's name}`, as @fastify/otel names it, or for an
+ * anonymous handler (an inline arrow function) `handler - {route template}`, where @fastify/otel
+ * would name whichever plugin registered the route (`fastify -> telemetry` at the root).
+ */
+function handlerSpanName(handler: RouteHandlerMethod, httpRoute: string): string {
+  return `handler - ${handler.name || httpRoute}`;
+}
+
 /** The requests of one HTTP/1 connection not over yet: those left when it closes were abandoned. */
 const OPEN_REQUESTS = Symbol('telemetry.openRequests');
 type Connection = EventEmitter & { [OPEN_REQUESTS]?: FastifyRequest[] };
 const ABANDONED = 'request aborted by client';
+/** An error of a request that has no access line to carry it: a route not traffic, or a client that left. */
+const ERRORED = 'request errored';
+const INTERNAL_SERVER_ERROR = 500;
 
 const EXPOSITION = { type: 'string', description: 'Prometheus text, or OpenMetrics with exemplars when asked for' };
 
@@ -94,11 +108,11 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
   // Decided once: spans only when an OpenTelemetry SDK was started before the app was built.
   const tracing = tracingStarted();
 
-  app.addHook('onRoute', function templateAndTrace(route) {
+  app.addHook('onRoute', (route) => {
     const httpRoute = routeTemplate(route.url);
     route.config = { ...route.config, httpRoute };
     if (tracing && route.config.telemetry !== false) {
-      route.handler = tracedHandler(route.handler, `handler - ${route.handler.name || this.pluginName}`, httpRoute);
+      route.handler = tracedHandler(route.handler, handlerSpanName(route.handler, httpRoute), httpRoute);
     }
   });
 
@@ -106,6 +120,7 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
   app.decorateRequest('telemetryLabels', undefined);
   app.decorateRequest('telemetrySpans', undefined);
   app.decorateRequest('telemetryOpen', undefined);
+  app.decorateRequest('telemetryError', undefined);
 
   // The labels are worked out once, here: `request.routeOptions` builds a new object at every read.
   app.addHook('onRequest', (request, _reply, next) => {
@@ -124,12 +139,21 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
     context.with(spans.context, next);
   });
 
-  if (tracing) {
-    app.addHook('onError', (request, _reply, error, next) => {
-      if (request.telemetrySpans !== undefined) recordRequestError(request.telemetrySpans, error);
-      next();
-    });
-  }
+  /**
+   * A thrown error (or one passed to `reply.send`), logged once, with its stack: on the request's
+   * access line, whatever the error handler answers (Fastify logs it only in its default handler,
+   * and not at all with request logging off); alone, at once, when the request has no access line
+   * to come.
+   */
+  app.addHook('onError', (request, _reply, error, next) => {
+    if (request.telemetrySpans !== undefined) recordRequestError(request.telemetrySpans, error);
+    if (request.telemetryLabels !== undefined) request.telemetryError ??= error;
+    else {
+      const status = (error as { statusCode?: number }).statusCode ?? INTERNAL_SERVER_ERROR;
+      request.log[accessLogLevel(status)]({ err: error }, ERRORED);
+    }
+    next();
+  });
 
   /**
    * A client that leaves before the answer never gets `onResponse`; without this the request
@@ -184,6 +208,7 @@ const telemetry: FastifyPluginCallback<TelemetryOptions> = (app, options, done) 
       },
       message,
       spans?.server.spanContext(),
+      request.telemetryError,
     );
     if (spans !== undefined) endRequestSpans(spans, statusCode);
   }

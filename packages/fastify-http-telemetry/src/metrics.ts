@@ -1,4 +1,11 @@
-import { collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from '@prometheus-io/client';
+import {
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type Metric,
+  type MetricObject,
+  Registry,
+} from '@prometheus-io/client';
 
 /** The metric names, OpenTelemetry's HTTP server conventions in Prometheus form: import these, never retype them. */
 export const REQUEST_DURATION = 'http_server_request_duration_seconds';
@@ -29,16 +36,53 @@ export interface HttpMetrics {
   render(openMetrics: boolean): Promise<{ body: string; contentType: string }>;
 }
 
+/** Every metric has these fields; the client's types declare them on `MetricObject` only. */
+const fields = (metric: Metric<string>) => metric as Metric<string> & MetricObject;
+
+/** How the client names a counter's family in OpenMetrics: its samples get `_total` back. */
+const openMetricsFamily = (name: string) => name.replace(/_total$/, '');
+
 /**
- * Two registries, one per exposition format. Exemplars can only live in an OpenMetrics
- * registry, and the client renames a counter for good once it has rendered it as
- * OpenMetrics, so each registry has its own runtime metrics (those include counters);
- * the two HTTP metrics, a histogram and a gauge, are shared.
+ * What the OpenMetrics registry holds for a metric that Prometheus text renders too. Rendering
+ * OpenMetrics, the client renames every counter it holds in place (`orders_total` becomes the
+ * family `orders`, and each sample gets `_total` back): a counter shared with the Prometheus
+ * registry would read `orders` there from then on. A counter is therefore shared through a view,
+ * which takes the rename and hands the client the counter's samples under the family name; the
+ * other types are never renamed and are shared as they are.
+ */
+function openMetricsView(shared: Metric<string>): Metric<string> {
+  const metric = fields(shared);
+  if (metric.type !== 'counter') return shared;
+  const view = {
+    name: metric.name,
+    help: metric.help,
+    type: metric.type,
+    aggregator: metric.aggregator,
+    async get() {
+      const data = await metric.get();
+      return { ...data, name: openMetricsFamily(data.name) };
+    },
+  };
+  return view as unknown as Metric<string>;
+}
+
+/**
+ * Two registries, one per exposition format: exemplars can only live in an OpenMetrics registry,
+ * and only the OpenMetrics one renders them. Every metric is shared by both, counters through a
+ * view (`openMetricsView`), so whatever was scraped before, in either format, a counter keeps its
+ * name.
  */
 export function createHttpMetrics({ buckets, runtimeMetrics }: MetricsOptions): HttpMetrics {
   const openMetricsRegistry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
   const prometheusRegistry = new Registry(Registry.PROMETHEUS_CONTENT_TYPE);
-  const registries = [openMetricsRegistry, prometheusRegistry];
+
+  function register(metric: Metric<string>): void {
+    prometheusRegistry.registerMetric(metric);
+    // Registering the same metric again is allowed, as the registries allow it; its view is there already.
+    if (openMetricsRegistry.getSingleMetric(fields(metric).name) === undefined) {
+      openMetricsRegistry.registerMetric(openMetricsView(metric));
+    }
+  }
 
   const requestDuration = new Histogram<DurationLabels | ExemplarLabels>({
     name: REQUEST_DURATION,
@@ -46,25 +90,28 @@ export function createHttpMetrics({ buckets, runtimeMetrics }: MetricsOptions): 
     labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
     buckets: [...buckets],
     enableExemplars: true,
-    registers: [openMetricsRegistry],
+    // The client refuses a metric with exemplars in a Prometheus registry's constructor, not in `registerMetric`.
+    registers: [],
   });
-  prometheusRegistry.registerMetric(requestDuration);
-
   const activeRequests = new Gauge<ActiveLabels>({
     name: ACTIVE_REQUESTS,
     help: 'Number of HTTP server requests in flight.',
     labelNames: ['http_request_method', 'http_route'],
-    registers: registries,
+    registers: [],
   });
+  register(requestDuration);
+  register(activeRequests);
 
-  if (runtimeMetrics) for (const register of registries) collectDefaultMetrics({ register });
+  if (runtimeMetrics) {
+    const runtime = new Registry(Registry.PROMETHEUS_CONTENT_TYPE);
+    collectDefaultMetrics({ register: runtime });
+    for (const metric of runtime.getMetricsAsArray()) register(metric as unknown as Metric<string>);
+  }
 
   return {
     requestDuration,
     activeRequests,
-    register(metric) {
-      for (const registry of registries) registry.registerMetric(metric);
-    },
+    register,
     async render(openMetrics) {
       const registry = openMetrics ? openMetricsRegistry : prometheusRegistry;
       return { body: await registry.metrics(), contentType: registry.contentType };

@@ -21,7 +21,7 @@ export interface Outcome {
   duration_ms: number;
 }
 
-function accessLogLevel(statusCode: number): 'info' | 'warn' | 'error' {
+export function accessLogLevel(statusCode: number): 'info' | 'warn' | 'error' {
   if (statusCode >= FIRST_SERVER_ERROR) return 'error';
   if (statusCode >= FIRST_CLIENT_ERROR) return 'warn';
   return 'info';
@@ -35,14 +35,16 @@ interface TraceFields {
 
 /**
  * One observation and one access line for a finished request, answered, abandoned or rejected
- * before routing. Both carry the request's server span, when it has one.
+ * before routing. Both carry the request's server span, when it has one; the line carries the
+ * error its handling threw, if any, as `err`.
  */
 export function record(
   metrics: HttpMetrics,
   log: FastifyBaseLogger,
-  outcome: Outcome & TraceFields,
+  outcome: Outcome & TraceFields & { err?: Error },
   message: string,
   spanContext?: SpanContext,
+  error?: Error,
 ): void {
   metrics.requestDuration.observe({
     labels: {
@@ -58,5 +60,7 @@ export function record(
     outcome.span_id = spanContext.spanId;
   }
   outcome.duration_ms = Math.round(outcome.duration_ms * MS_PER_SECOND) / MS_PER_SECOND;
+  // Last, after the short fields: pino's error serializer writes its type, message and stack.
+  if (error !== undefined) outcome.err = error;
   log[accessLogLevel(outcome.http_response_status_code)](outcome, message);
 }

@@ -93,7 +93,7 @@ export function endRequestSpans(spans: RequestSpans, statusCode: number | undefi
   }
 }
 
-/** A route handler that runs inside its own span, `handler - {plugin or function name}`, for the route `route`. */
+/** A route handler that runs inside its own span, `name`, for the route `route`. */
 export function tracedHandler(handler: RouteHandlerMethod, name: string, route: string): RouteHandlerMethod {
   // The same for every request of the route: worked out once, when the route is registered.
   const options = { attributes: { 'http.route': route } };

@@ -15,6 +15,7 @@ const NOT_OURS = [
   'test-results/**',
   'bench/results/**',
   'deploy/helm/*/templates/**',
+  'test/deploy/fixtures/tpl-charts/**/templates/**',
 ];
 
 describe('check-syntax', () => {

@@ -39,3 +39,21 @@ backend
 {{- define "backend.terminationGracePeriodSeconds" -}}
 {{- add .Values.service.drainDelaySeconds .Values.service.shutdownGraceSeconds .Values.terminationMarginSeconds -}}
 {{- end -}}
+
+{{/* repository@digest when a digest is set (the tag is then ignored), else repository:tag. */}}
+{{- define "backend.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The pod's ServiceAccount: the named one, or the chart's own when it creates one; empty: the namespace's default. */}}
+{{- define "backend.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- .Values.serviceAccount.name | default (include "backend.fullname" .) -}}
+{{- else -}}
+{{- .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}

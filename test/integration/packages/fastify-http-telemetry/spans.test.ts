@@ -25,9 +25,10 @@ const DURATION_BUCKET = `${REQUEST_DURATION}_bucket`;
 const TRACE_ID_EXEMPLAR = /^\{trace_id="([0-9a-f]{32})"\} /;
 
 /** The real app on a free port: spans, abort and scrapes as a client meets them over HTTP. */
-async function serve(t: TestContext) {
+async function serve(t: TestContext, addRoutes?: (app: Awaited<ReturnType<typeof buildTestApp>>['app']) => void) {
   exporter.reset();
   const { app, logs } = await buildTestApp(t);
+  addRoutes?.(app);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, logs };
 }
@@ -136,7 +137,7 @@ describe('request spans', () => {
     const ancestry: string[] = [];
     for (let span: ReadableSpan | undefined = sleep; span !== undefined; span = parentOf(span))
       ancestry.push(span.name);
-    assert.deepEqual(ancestry, ['sleep', 'handler - statusRoutes', 'request', `GET ${STATUS_ROUTE}`]);
+    assert.deepEqual(ancestry, ['sleep', `handler - ${STATUS_ROUTE}`, 'request', `GET ${STATUS_ROUTE}`]);
     const durationMs = sleep.duration[0] * 1000 + sleep.duration[1] / 1e6;
     assert.ok(durationMs >= 45, `the span covers the wait (${durationMs} ms)`);
   });
@@ -185,6 +186,27 @@ describe('trace context in logs and exemplars', () => {
     assert.ok(listening);
     assert.equal('trace_id' in listening, false);
     assert.equal('span_id' in listening, false);
+  });
+
+  test('a thrown error is logged once, on the access line of its trace, and recorded on the spans', async (t) => {
+    const { url, logs } = await serve(t, (app) => {
+      app.get('/boom', async () => {
+        throw new Error('database unreachable');
+      });
+    });
+    assert.equal(await get(`${url}/boom`), 500);
+    const root = await rootSpan('/boom');
+    const line = await pollUntil(() => accessLine(logs, '/boom'), Boolean, { what: 'the access line' });
+    assert.ok(root && line);
+    const withStack = logs.filter((l) => typeof (l.err as { stack?: unknown } | undefined)?.stack === 'string');
+    assert.deepEqual(withStack, [line], 'the access line is the one line with the stack');
+    assert.equal(line.level, 'error');
+    assert.equal((line.err as { message: string }).message, 'database unreachable');
+    assert.equal(line.trace_id, root.spanContext().traceId);
+    assert.equal(line.span_id, root.spanContext().spanId);
+    const handler = spans().find((span) => span.name.startsWith('handler - '));
+    assert.equal(handler?.events[0]?.name, 'exception');
+    assert.equal(handler?.status.code, SpanStatusCode.ERROR);
   });
 
   test('a client that leaves mid-sleep: the abort line and its observation keep the trace', async (t) => {

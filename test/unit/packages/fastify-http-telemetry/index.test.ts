@@ -128,10 +128,12 @@ describe('the telemetry plugin in a bare Fastify app', () => {
     jobs.inc(3);
     await app.inject('/hello/ada');
     assert.equal((await app.inject('/metrics')).statusCode, 404);
-    for (const accept of [undefined, OPENMETRICS]) {
+    // Prometheus text again after OpenMetrics: the counter still has its `_total`.
+    for (const accept of [undefined, OPENMETRICS, undefined]) {
       const { body } = await app.telemetry.render(accept);
       const got = parseExposition(body);
       assert.equal(sumOf(got, 'jobs_done_total'), 3, `counter keeps _total (${accept ?? 'text'})`);
+      assert.match(body, accept === undefined ? /^# TYPE jobs_done_total counter$/m : /^# TYPE jobs_done counter$/m);
       assert.equal(sumOf(got, COUNT), 2, 'the hello and the 404 for /metrics');
     }
   });

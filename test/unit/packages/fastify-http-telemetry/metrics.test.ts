@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Counter, type MetricObject } from '@prometheus-io/client';
 import {
   ACTIVE_REQUESTS,
   createHttpMetrics,
@@ -59,6 +60,75 @@ describe('createHttpMetrics', () => {
       );
       assert.equal(sumOf(parseExposition(body), `${REQUEST_DURATION}_count`), 1);
     }
+  });
+
+  /** The family names (`# TYPE`) and sample names of one counter in a scrape body. */
+  function counterNames(body: string, family: string): { families: string[]; samples: string[] } {
+    return {
+      families: [...body.matchAll(/^# TYPE (\S+) counter$/gm)].flatMap(([, name]) =>
+        name === family || name === `${family}_total` ? [name] : [],
+      ),
+      samples: parseExposition(body)
+        .filter((s) => s.name.startsWith(family))
+        .map((s) => s.name),
+    };
+  }
+
+  // An app's counter shared by both formats: the client renames counters while it renders
+  // OpenMetrics, and that rename must not reach the Prometheus text of later scrapes.
+  const TEXT = { openMetrics: false, family: 'orders_total', sample: 'orders_total' };
+  const OPEN = { openMetrics: true, family: 'orders', sample: 'orders_total' };
+  const orders: Array<[string, Array<typeof TEXT>]> = [
+    ['Prometheus text, OpenMetrics, Prometheus text', [TEXT, OPEN, TEXT]],
+    ['OpenMetrics, Prometheus text, OpenMetrics', [OPEN, TEXT, OPEN]],
+    ['OpenMetrics twice, then Prometheus text twice', [OPEN, OPEN, TEXT, TEXT]],
+  ];
+  const counters: Array<[string, string[], (counter: Counter<string>) => void, number]> = [
+    ['a counter', [], (counter) => counter.inc(3), 1],
+    [
+      'a counter with labels',
+      ['shop'],
+      (counter) => {
+        counter.inc({ shop: 'north' }, 2);
+        counter.inc({ shop: 'south' });
+      },
+      2,
+    ],
+  ];
+  for (const [what, labelNames, count, series] of counters) {
+    for (const [order, scrapes] of orders) {
+      test(`${what} keeps its names, scraped as ${order}`, async () => {
+        const metrics = createHttpMetrics({ buckets: DEFAULT_BUCKETS, runtimeMetrics: false });
+        const counter = new Counter({ name: 'orders_total', help: 'Orders taken.', labelNames, registers: [] });
+        metrics.register(counter);
+        count(counter);
+        for (const [i, { openMetrics, family, sample }] of scrapes.entries()) {
+          const { body } = await metrics.render(openMetrics);
+          assert.deepEqual(
+            counterNames(body, 'orders'),
+            { families: [family], samples: Array(series).fill(sample) },
+            `scrape ${i + 1} (${openMetrics ? 'OpenMetrics' : 'Prometheus text'})`,
+          );
+          assert.equal(sumOf(parseExposition(body), sample), 3);
+        }
+        assert.equal(
+          (counter as unknown as MetricObject).name,
+          'orders_total',
+          "the app's counter object is left as it was",
+        );
+      });
+    }
+  }
+
+  test('registering the same metric twice is allowed; another metric of the same name is refused', () => {
+    const metrics = createHttpMetrics({ buckets: DEFAULT_BUCKETS, runtimeMetrics: false });
+    const counter = new Counter({ name: 'orders_total', help: 'Orders taken.', registers: [] });
+    metrics.register(counter);
+    metrics.register(counter);
+    assert.throws(
+      () => metrics.register(new Counter({ name: 'orders_total', help: 'Other.', registers: [] })),
+      /already been registered/,
+    );
   });
 
   test('runtime metrics the dashboards need are exported', async () => {
