@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TestContext } from 'node:test';
@@ -45,6 +45,9 @@ interface PackResult {
 export async function packPackage(destination: string, { dryRun = false } = {}) {
   const args = ['pack', '--json', '--pack-destination', destination, ...(dryRun ? ['--dry-run'] : [])];
   const [packed] = JSON.parse(await npm(args, PACKAGE_DIR)) as PackResult[];
+  // No build stays in the repository: a process started without `--conditions=source` would load
+  // it beside the sources, two copies of the plugin's state, instead of failing to find it.
+  rmSync(join(PACKAGE_DIR, 'dist'), { recursive: true, force: true });
   assert.ok(packed, 'npm pack reported the tarball');
   return { tarball: join(destination, packed.filename), files: packed.files.map(({ path }) => path).sort() };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { pollUntil } from '../../support/poll.ts';
 import type { LogLine } from './app.ts';
 import { spawnCollected } from './processes.ts';
+import { SOURCE_CONDITION } from './repo.ts';
 
 const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
@@ -47,7 +48,7 @@ export async function startServer(
   env: Record<string, string | undefined> = {},
   { nodeArgs = [] }: StartOptions = {},
 ): Promise<ServerProcess> {
-  const collected = spawnCollected(process.execPath, [...nodeArgs, SERVER], {
+  const collected = spawnCollected(process.execPath, [SOURCE_CONDITION, ...nodeArgs, SERVER], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
   });
   const { child, stderr } = collected;

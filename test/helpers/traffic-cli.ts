@@ -1,6 +1,6 @@
 import type { TestContext } from 'node:test';
 import { type CollectedProcess, type ProcessResult, spawnCollected } from './processes.ts';
-import { repoPath } from './repo.ts';
+import { repoPath, SOURCE_CONDITION } from './repo.ts';
 
 /** The traffic generator's entry, run as `npm run traffic` runs it. */
 const TRAFFIC_CLI = repoPath('traffic/cli.ts');
@@ -10,7 +10,7 @@ type CliProcess = CollectedProcess;
 
 /** Starts the traffic CLI with `args` (stdout and stderr pipes, so no TTY); killed after the test if still running. */
 export function startCli(t: TestContext, args: string[]): CliProcess {
-  const cli = spawnCollected(process.execPath, [TRAFFIC_CLI, ...args]);
+  const cli = spawnCollected(process.execPath, [SOURCE_CONDITION, TRAFFIC_CLI, ...args]);
   t.after(() => {
     if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
   });

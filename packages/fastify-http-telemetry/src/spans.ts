@@ -16,9 +16,9 @@ import { urlPath } from './http-labels.ts';
  * A request's spans, made from the plugin's own hooks rather than by the HTTP and Fastify
  * instrumentations: the same spans and names, for a fraction of their cost (they patch every
  * event emitter and hook of every request). The server span is named `GET /users/{id}` and
- * carries OpenTelemetry's HTTP server attributes; Fastify's request span sits under it, and each
- * route's handler span under that, active while the handler runs (so its own spans and log lines
- * join the trace). Only made when an OpenTelemetry SDK was started (`tracing.ts`).
+ * carries OpenTelemetry's HTTP server attributes; each route's handler span sits under it (under
+ * Fastify's `request` span, when asked for), active while the handler runs, so its own spans and
+ * log lines join the trace. Only made when an OpenTelemetry SDK was started (`tracing.ts`).
  */
 
 const tracer = trace.getTracer('fastify-telemetry');
@@ -26,11 +26,12 @@ const FIRST_SERVER_ERROR = 500;
 
 export interface RequestSpans {
   server: Span;
-  request: Span;
-  /** The request span's context: where hooks and the handler run. */
+  /** Fastify's `request` span, when the plugin was asked for it (`requestSpan: true`). */
+  request: Span | undefined;
+  /** The innermost span's context: where hooks and the handler run. */
   context: Context;
-  /** Set once a thrown error gave the request span its status. */
-  errored: boolean;
+  /** The first error the request's handling threw: it describes the 5xx status. */
+  error: Error | undefined;
 }
 
 function serverAttributes(request: FastifyRequest, path: string, route: string | undefined): Attributes {
@@ -52,8 +53,16 @@ function serverAttributes(request: FastifyRequest, path: string, route: string |
   return attributes;
 }
 
-/** Continues the caller's trace (W3C `traceparent`), or starts one. `route` is undefined for unmatched requests. */
-export function startRequestSpans(request: FastifyRequest, route: string | undefined): RequestSpans {
+/**
+ * Continues the caller's trace (W3C `traceparent`), or starts one. `route` is undefined for
+ * unmatched requests. Fastify's `request` span, which repeats the server span's route and path,
+ * is made only when asked for: it costs about as much as the server span.
+ */
+export function startRequestSpans(
+  request: FastifyRequest,
+  route: string | undefined,
+  withRequestSpan: boolean,
+): RequestSpans {
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
   // HTTP semantic conventions: `{method} {route}`, or the method alone when no route matched.
   const name = route === undefined ? request.method : `${request.method} ${route}`;
@@ -64,10 +73,11 @@ export function startRequestSpans(request: FastifyRequest, route: string | undef
     parent,
   );
   const serverContext = trace.setSpan(parent, server);
+  if (!withRequestSpan) return { server, request: undefined, context: serverContext, error: undefined };
   const requestAttributes: Attributes = { 'http.request.method': request.method, 'url.path': path };
   if (route !== undefined) requestAttributes['http.route'] = route;
   const requestSpan = tracer.startSpan('request', { attributes: requestAttributes }, serverContext);
-  return { server, request: requestSpan, context: trace.setSpan(serverContext, requestSpan), errored: false };
+  return { server, request: requestSpan, context: trace.setSpan(serverContext, requestSpan), error: undefined };
 }
 
 /** A thrown error on a span: the exception event, and ERROR with its message. */
@@ -76,21 +86,35 @@ function recordError(span: Span, error: Error): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
 }
 
-/** A thrown error, on Fastify's span: the server span follows the HTTP conventions (5xx only). */
+/**
+ * A thrown error: on Fastify's span when there is one (ERROR at once), else as an event of the
+ * server span, whose status follows the HTTP conventions (ERROR for a 5xx answer only).
+ */
 export function recordRequestError(spans: RequestSpans, error: Error): void {
-  recordError(spans.request, error);
-  spans.errored = true;
+  if (spans.error !== undefined) return;
+  spans.error = error;
+  if (spans.request === undefined) spans.server.recordException(error);
+  else recordError(spans.request, error);
 }
 
-/** Ends both spans; `statusCode` is undefined when the client left before the answer. */
+/** Ends the request's spans; `statusCode` is undefined when the client left before the answer. */
 export function endRequestSpans(spans: RequestSpans, statusCode: number | undefined): void {
-  const serverError = statusCode !== undefined && statusCode >= FIRST_SERVER_ERROR;
-  for (const span of [spans.request, spans.server]) {
-    if (statusCode !== undefined) span.setAttribute('http.response.status_code', statusCode);
-    // A thrown error's status keeps its description; a 5xx that threw nothing gets a bare ERROR.
-    if (serverError && !(span === spans.request && spans.errored)) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
+  const { request, server, error } = spans;
+  if (statusCode !== undefined) {
+    request?.setAttribute('http.response.status_code', statusCode);
+    server.setAttribute('http.response.status_code', statusCode);
   }
+  if (statusCode !== undefined && statusCode >= FIRST_SERVER_ERROR) {
+    // Fastify's span already has its thrown error's status; a 5xx that threw nothing gets a bare ERROR.
+    if (request !== undefined && error === undefined) request.setStatus({ code: SpanStatusCode.ERROR });
+    server.setStatus(
+      request === undefined && error !== undefined
+        ? { code: SpanStatusCode.ERROR, message: error.message }
+        : { code: SpanStatusCode.ERROR },
+    );
+  }
+  request?.end();
+  server.end();
 }
 
 /** A route handler that runs inside its own span, `name`, for the route `route`. */

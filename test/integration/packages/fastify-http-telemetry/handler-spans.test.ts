@@ -33,31 +33,36 @@ describe('handler spans are named after the handler or its route, never after a 
     ['GET', '/orders/7', 'handler - /orders/{id}', '/orders/{id}'],
     ['POST', '/orders', 'handler - listOrders', '/orders'],
   ];
-  for (const [method, url, name, route] of cases) {
-    test(`${method} ${url} → "${name}"`, async (t) => {
-      finished.reset();
-      const app = Fastify({ logController: new LogController({ disableRequestLogging: true }) });
-      await app.register(telemetry);
-      app.get('/users/:id', async (request: FastifyRequest<{ Params: { id: string } }>) => ({ id: request.params.id }));
-      app.get('/named/:id', getUser);
-      await app.register(orderRoutes);
-      t.after(() => app.close());
+  for (const [method, url, name, route] of cases)
+    for (const requestSpan of [false, true]) {
+      test(`${method} ${url} → "${name}"${requestSpan ? ", under Fastify's request span" : ''}`, async (t) => {
+        finished.reset();
+        const app = Fastify({ logController: new LogController({ disableRequestLogging: true }) });
+        await app.register(telemetry, { requestSpan });
+        app.get('/users/:id', async (request: FastifyRequest<{ Params: { id: string } }>) => ({
+          id: request.params.id,
+        }));
+        app.get('/named/:id', getUser);
+        await app.register(orderRoutes);
+        t.after(() => app.close());
 
-      assert.equal((await app.inject({ method: method as 'GET', url })).statusCode, 200);
-      // The server span is the last to end, in the response's `onResponse`.
-      await pollUntil(() => finished.spans.some((span) => span.parentSpanContext === undefined), Boolean, {
-        what: 'the request’s spans',
+        assert.equal((await app.inject({ method: method as 'GET', url })).statusCode, 200);
+        // The server span is the last to end, in the response's `onResponse`.
+        await pollUntil(() => finished.spans.some((span) => span.parentSpanContext === undefined), Boolean, {
+          what: 'the request’s spans',
+        });
+        const handlers = finished.spans.filter((span) => span.name.startsWith('handler - '));
+        assert.deepEqual(
+          handlers.map((span) => [span.name, span.attributes['http.route']]),
+          [[name, route]],
+        );
+        const parent = finished.spans.find(
+          (span) => span.spanContext().spanId === handlers[0]?.parentSpanContext?.spanId,
+        );
+        // Under the server span, or under Fastify's `request` span (same route) when it is asked for.
+        assert.equal(parent?.name, requestSpan ? 'request' : `${method} ${route}`);
+        assert.equal(parent?.attributes['http.route'], route);
+        assert.equal(parent?.attributes['http.response.status_code'], 200);
       });
-      const handlers = finished.spans.filter((span) => span.name.startsWith('handler - '));
-      assert.deepEqual(
-        handlers.map((span) => [span.name, span.attributes['http.route']]),
-        [[name, route]],
-      );
-      assert.equal(
-        finished.spans.find((span) => span.spanContext().spanId === handlers[0]?.parentSpanContext?.spanId)?.name,
-        'request',
-        "the handler span is a child of Fastify's request span",
-      );
-    });
-  }
+    }
 });
