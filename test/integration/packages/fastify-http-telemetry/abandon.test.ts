@@ -34,6 +34,10 @@ async function listen(t: TestContext, { http2 = false } = {}) {
     return 'late';
   });
   app.get('/now', async () => 'now');
+  app.get('/fail-late', async () => {
+    await released;
+    throw new Error('failed after the client left');
+  });
   t.after(async () => {
     release();
     await app.close();
@@ -43,7 +47,7 @@ async function listen(t: TestContext, { http2 = false } = {}) {
   const samples = async () => parseExposition((await app.inject('/metrics')).body);
   const inFlight = (n: number) =>
     pollUntil(samples, (s) => sumOf(s, ACTIVE_REQUESTS) === n, { what: `${n} request(s) in flight` });
-  return { port, lines, samples, inFlight };
+  return { port, lines, samples, inFlight, release };
 }
 
 function openSocket(port: number): Promise<Socket> {
@@ -76,6 +80,27 @@ describe('a client that leaves before the answer', () => {
         ['/wait', CLIENT_CLOSED_REQUEST],
       ],
     );
+  });
+
+  test('an error thrown after the client left is logged alone, after its 499 access line', async (t) => {
+    const { port, lines, inFlight, release } = await listen(t);
+    const socket = await openSocket(port);
+    socket.write('GET /fail-late HTTP/1.1\r\nhost: x\r\n\r\n');
+    await inFlight(1);
+    socket.destroy();
+    await pollUntil(() => lines.some((line) => line.msg === 'request aborted by client'), Boolean, {
+      what: 'the 499 access line',
+    });
+    release();
+    const errored = await pollUntil(() => lines.find((line) => line.msg === 'request errored'), Boolean, {
+      what: 'the error line',
+    });
+    assert.ok(errored);
+    assert.equal(errored.level, 50, 'at error');
+    const err = errored.err as { message: string; stack: string };
+    assert.equal(err.message, 'failed after the client left');
+    assert.match(err.stack, /\n\s+at /);
+    assert.equal(errored.reqId, lines.find((line) => line.msg === 'request aborted by client')?.reqId);
   });
 
   test('HTTP/2: a cancelled stream is 499 while its connection goes on serving', async (t) => {
