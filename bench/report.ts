@@ -69,7 +69,7 @@ interface RunFacts {
   options: BenchOptions;
   contenders: Contender[];
   samples: Sample[];
-  tracing: TracingTotals;
+  tracing: Map<string, TracingTotals>;
   loadBefore: number;
 }
 
@@ -96,11 +96,13 @@ export function renderSection({ options, contenders, samples, tracing, loadBefor
     `- Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${cores}; 1-minute load average ` +
       `${loadBefore.toFixed(2)} before, ${loadavg()[0]?.toFixed(2)} after. Node ${process.versions.node}; commit ${commit()}.`,
   ];
-  if (tracing.requests > 0) {
+  for (const { id, label, tracing: traced } of contenders) {
+    const totals = tracing.get(id);
+    if (traced === undefined || totals === undefined) continue;
     lines.push(
-      `- Tracing on: 100% sampled, OTLP/HTTP to a sink in the bench process, which received ${count(tracing.spans)} ` +
-        `spans for ${count(tracing.requests)} requests: ${(tracing.spans / tracing.requests).toFixed(2)} a request ` +
-        '(fewer than a request makes would mean the batch processor dropped some).',
+      `- ${label}: sampled ${traced.sampling}, OTLP/HTTP (JSON) to a sink in the bench process, which received ` +
+        `${count(totals.spans)} spans for ${count(totals.requests)} requests: ${(totals.spans / totals.requests).toFixed(2)} ` +
+        'a request (fewer than a sampled request makes would mean the batch processor dropped some).',
     );
   }
   return lines.join('\n');

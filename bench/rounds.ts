@@ -5,6 +5,7 @@ import { type Contender, REPO, SCENARIOS } from './contenders.ts';
 import { pinned, SERVER_CORE } from './cores.ts';
 import { cpuSeconds } from './cpu-time.ts';
 import type { BenchOptions } from './options.ts';
+import { checkSpans } from './span-check.ts';
 import { wrk } from './wrk.ts';
 
 /** One measured wrk run of one contender on one route in one round. */
@@ -19,7 +20,7 @@ export interface Sample {
   errors: number;
 }
 
-/** Requests the traced service answered (warm-ups included) and the spans the sink received from it. */
+/** Requests a traced contender answered (warm-ups included) and the spans the sink received from it. */
 export interface TracingTotals {
   requests: number;
   spans: number;
@@ -48,9 +49,10 @@ export async function runRounds(
   options: BenchOptions,
   sink: OtlpSink | undefined,
   progress: (line: string) => void,
-): Promise<{ samples: Sample[]; tracing: TracingTotals }> {
+): Promise<{ samples: Sample[]; tracing: Map<string, TracingTotals> }> {
   const samples: Sample[] = [];
-  const tracing = { requests: 0, spans: 0 };
+  const tracing = new Map<string, TracingTotals>();
+  const idWidth = Math.max(...contenders.map((contender) => contender.id.length));
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const contender of contenders) {
       const spansBefore = sink?.spanCount() ?? 0;
@@ -75,7 +77,7 @@ export async function runRounds(
             errors: run.socketErrors + wrongStatus,
           });
           progress(
-            `round ${round}/${options.rounds}  ${contender.id.padEnd(17)} ${path.padEnd(11)} ` +
+            `round ${round}/${options.rounds}  ${contender.id.padEnd(idWidth)} ${path.padEnd(11)} ` +
               `${Math.round(requestsPerSecond).toString().padStart(6)} req/s  ${cpuUsPerRequest.toFixed(1).padStart(6)} CPU µs/req`,
           );
         }
@@ -84,8 +86,10 @@ export async function runRounds(
         await server.stop();
       }
       if (contender.tracing && sink !== undefined) {
-        tracing.requests += served;
-        tracing.spans += sink.spanCount() - spansBefore;
+        const spans = sink.spanCount() - spansBefore;
+        checkSpans(contender, served, spans);
+        const totals = tracing.get(contender.id) ?? { requests: 0, spans: 0 };
+        tracing.set(contender.id, { requests: totals.requests + served, spans: totals.spans + spans });
       }
     }
   }

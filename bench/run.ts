@@ -1,13 +1,14 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { findExecutable } from '../support/find-executable.ts';
 import { type OtlpSink, startOtlpSink } from '../support/otlp-sink.ts';
-import { CONTENDERS, REPO } from './contenders.ts';
+import { CONTENDERS, PEERS_DIR, REPO } from './contenders.ts';
 import { pinSelf } from './cores.ts';
 import { OptionsError, parseOptions, USAGE } from './options.ts';
 import { renderSection, splice } from './report.ts';
 import { runRounds } from './rounds.ts';
+import { TracingCheckError } from './span-check.ts';
 
 /** `make bench`: every contender side by side in one run; rewrites the generated section of the report. */
 const EXIT_USAGE = 2;
@@ -30,13 +31,25 @@ if (findExecutable('wrk') === undefined) {
 }
 
 const contenders = CONTENDERS.filter((contender) => options.only.includes(contender.id));
+if (contenders.some((contender) => contender.peers) && !existsSync(resolve(REPO, PEERS_DIR, 'node_modules'))) {
+  process.stderr.write(`The peers' own install is missing: make bench-peers (npm ci --prefix ${PEERS_DIR})\n`);
+  process.exit(1);
+}
 const loadBefore = loadavg()[0] ?? 0;
 pinSelf();
 let sink: OtlpSink | undefined;
 if (contenders.some((contender) => contender.tracing)) sink = await startOtlpSink({ keepExports: false });
 try {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
-  const { samples, tracing } = await runRounds(contenders, options, sink, progress);
+  let rounds: Awaited<ReturnType<typeof runRounds>>;
+  try {
+    rounds = await runRounds(contenders, options, sink, progress);
+  } catch (error) {
+    if (!(error instanceof TracingCheckError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const { samples, tracing } = rounds;
   const section = renderSection({ options, contenders, samples, tracing, loadBefore });
   const out = resolve(REPO, options.out);
   let existing: string | undefined;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { NodeSDK, NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { markTracingStarted } from './trace-context.ts';
 
@@ -30,7 +29,7 @@ let sdk: NodeSDK | undefined;
  */
 export async function startTracing({ spanProcessors }: TracingOptions = {}): Promise<void> {
   if (sdk !== undefined) throw new Error('tracing already started');
-  const { NodeSDK, resources } = await import('@opentelemetry/sdk-node');
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
   // Without processors of its own, the SDK batches for the exporter as the OTEL_BSP_* variables say.
   const exporting: Partial<NodeSDKConfiguration> =
     spanProcessors === undefined
@@ -38,8 +37,8 @@ export async function startTracing({ spanProcessors }: TracingOptions = {}): Pro
       : { spanProcessors };
 
   sdk = new NodeSDK({
-    // Replicas of one service tell their spans apart by this (OTEL_RESOURCE_ATTRIBUTES can add more).
-    resource: resources.resourceFromAttributes({ 'service.instance.id': randomUUID() }),
+    // The default resource detectors give every process its own `service.instance.id` (a UUID), by
+    // which replicas of one service tell their spans apart; OTEL_RESOURCE_ATTRIBUTES can add more.
     ...exporting,
     // Traces only: without these the SDK would also start OTLP metric and log exporters.
     metricReaders: [],

@@ -9,7 +9,7 @@ import { repoPath } from '../../helpers/repo.ts';
  * do Helm templates (Go templates, parsed once rendered by test/deploy/; the hook skips them too).
  */
 const NOT_OURS = [
-  'node_modules/**',
+  '**/node_modules/**',
   '.git/**',
   '.tools/**',
   'test-results/**',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import {
   ACTIVE_REQUESTS,
   CLIENT_CLOSED_REQUEST,
@@ -16,7 +16,7 @@ import { parseExposition, type Sample, sumOf } from '../../../helpers/exposition
 // The SDK must be running before Fastify is created, so the app is imported only afterwards.
 // Each test file runs in its own process: this provider stays out of the other tests.
 const exporter = new InMemorySpanExporter();
-await startTracing({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+await startTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 const { buildTestApp } = await import('../../../helpers/app.ts');
 
 const STATUS_ROUTE = '/status/{status_code}';
