@@ -20,7 +20,7 @@ const DEFAULT_SAMPLER = 'parentbased_always_on';
 const RATIO_SAMPLERS = new Set(['traceidratio', 'parentbased_traceidratio']);
 const DEFAULT_RATIO = 1;
 /** The propagators the SDK provides by name (`none` turns propagation off). */
-const PROPAGATORS = new Set(['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none']);
+const PROPAGATORS = new Set(['tracecontext', 'baggage', 'b3', 'b3multi', 'none']);
 /** The only protocol the exporter speaks: OTLP over HTTP, as JSON. */
 const PROTOCOL = 'http/json';
 const EXPORTER = 'otlp';

@@ -72,6 +72,12 @@ describe('OTEL_* values the SDK would not understand: one line each, and ignored
       line: 'OTEL_PROPAGATORS="tracecontext, xray" names propagators the SDK does not have (xray): using tracecontext',
       after: { OTEL_PROPAGATORS: 'tracecontext' },
     },
+    // The 3.x SDK has no Jaeger propagator any more.
+    {
+      env: { OTEL_PROPAGATORS: 'jaeger,b3' },
+      line: 'OTEL_PROPAGATORS="jaeger,b3" names propagators the SDK does not have (jaeger): using b3',
+      after: { OTEL_PROPAGATORS: 'b3' },
+    },
     // Understood values: no line, nothing changed.
     {
       env: {
