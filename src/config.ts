@@ -43,12 +43,14 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-// Strict on purpose: "80.5" is not a port and "0x50" is not a number anyone meant.
+// Strict on purpose: "80.5" and "80.0" are not ports, and "0x50" is not a number anyone meant.
+const INTEGER = /^-?\d+$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
+/** The number a variable spells, or the string as it came (which then fails validation, named). */
 function fromEnvString(schema: TSchema, raw: string): unknown {
   const type = (schema as { type?: unknown }).type;
-  if ((type === 'integer' || type === 'number') && DECIMAL.test(raw)) return Number(raw);
+  if ((type === 'integer' ? INTEGER : type === 'number' ? DECIMAL : undefined)?.test(raw)) return Number(raw);
   return raw;
 }
 

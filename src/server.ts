@@ -60,11 +60,9 @@ function closeAndExit(signal: NodeJS.Signals): void {
     async () => {
       clearTimeout(deadline);
       // The last requests' spans are still batched: send them in what is left of the grace period.
-      try {
-        const flushed = await shutdownTracing(graceEnd - performance.now());
-        if (!flushed) logger.warn('grace period over before the last spans were exported');
-      } catch (error) {
-        logger.warn({ err: error }, 'could not export the last spans');
+      if (!(await exportLastSpans(graceEnd - performance.now()))) {
+        exitNow(EXIT_FAILURE);
+        return;
       }
       logger.info('shut down cleanly');
       exitNow(EXIT_OK);
@@ -74,6 +72,21 @@ function closeAndExit(signal: NodeJS.Signals): void {
       exitNow(EXIT_FAILURE);
     },
   );
+}
+
+/**
+ * Exports the spans still batched, for at most `timeoutMs`. True when they were delivered (or tracing
+ * is off); otherwise it has logged why not, as the process's last line, and the exit is a failure.
+ */
+async function exportLastSpans(timeoutMs: number): Promise<boolean> {
+  try {
+    if (await shutdownTracing(timeoutMs)) return true;
+    logger.error('grace period over before the last spans were exported, exiting');
+  } catch (error) {
+    // The exporter gave up (a collector down answers nothing its retries can wait out).
+    logger.error({ err: error }, 'the last spans could not be exported, exiting');
+  }
+  return false;
 }
 
 process.on('SIGTERM', shutdown);

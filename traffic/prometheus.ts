@@ -19,6 +19,22 @@ export interface Sample {
   value: [number, string];
 }
 
+interface ApiBody<T> {
+  status: string;
+  error?: string;
+  data?: T;
+}
+
+/** The body as Prometheus's API frames it (`{"status": …}`), or undefined when it is not that. */
+function prometheusBody<T>(text: string): ApiBody<T> | undefined {
+  try {
+    const body = JSON.parse(text) as Partial<ApiBody<T>> | null;
+    return typeof body?.status === 'string' ? (body as ApiBody<T>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Prometheus's HTTP API at `path` (e.g. `/api/v1/query_range`): its `data`, or a PrometheusError
  * with a readable reason. The one client of the API for the generator and the tests.
@@ -30,15 +46,24 @@ export async function prometheusApi<T>(
 ): Promise<T> {
   const base = new URL(prometheus);
   const search = new URLSearchParams(Object.entries(params).map(([name, value]) => [name, String(value)]));
-  let body: { status?: string; error?: string; data?: T };
+  let response: Response;
+  let text: string;
   try {
-    const response = await fetch(`${base.href.replace(/\/+$/, '')}${path}?${search}`, {
+    response = await fetch(`${base.href.replace(/\/+$/, '')}${path}?${search}`, {
       signal: AbortSignal.timeout(QUERY_TIMEOUT_MS),
     });
-    body = (await response.json()) as typeof body;
+    text = await response.text();
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     throw new PrometheusError(`cannot query Prometheus at ${base.origin}: ${cause?.code ?? (error as Error).message}`);
+  }
+  const body = prometheusBody<T>(text);
+  if (body === undefined) {
+    // Something else answered: a proxy's login page, another service on the port.
+    const type = response.headers.get('content-type') ?? 'no content type';
+    throw new PrometheusError(
+      `${base.origin} is not Prometheus's API: ${path} answered ${response.status} ${response.statusText} (${type})`,
+    );
   }
   if (body.status !== 'success') {
     throw new PrometheusError(`Prometheus at ${base.origin} rejected ${params.query ?? path}: ${body.error}`);

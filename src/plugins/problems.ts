@@ -2,6 +2,7 @@ import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest,
 import { urlPath } from 'fastify-http-telemetry';
 import fp from 'fastify-plugin';
 import { PROBLEM_CONTENT_TYPE, type Problem, problem, serializeProblem } from '../schemas/problem.ts';
+import { unboundedBody } from '../server-limits.ts';
 
 const BAD_REQUEST = 400;
 const NOT_FOUND = 404;
@@ -46,9 +47,13 @@ function validationProblem(request: FastifyRequest, error: FastifyError): Proble
   return invalidParameter(request, context, name);
 }
 
-/** For errors Fastify raises before routing (a URL that cannot be decoded); telemetry logs them. */
+/**
+ * For errors Fastify raises before routing (a URL that cannot be decoded); telemetry logs them.
+ * These skip the request guards: a body of unbounded size is not read here either.
+ */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode ?? BAD_REQUEST;
+  if (unboundedBody(request.headers)) reply.header('connection', 'close');
   sendProblem(reply, problem(status, 'The request URL could not be decoded', pathOf(request)));
 }
 

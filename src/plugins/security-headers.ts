@@ -29,7 +29,7 @@ export const SECURITY_HEADERS = {
 } as const;
 
 /** Every security header of an answer, worked out once: per request only the choice between them is made. */
-const API_HEADERS = { ...SECURITY_HEADERS, 'content-security-policy': API_CSP };
+export const API_HEADERS = { ...SECURITY_HEADERS, 'content-security-policy': API_CSP };
 const PAGE_HEADERS = { ...SECURITY_HEADERS, 'content-security-policy': PAGE_CSP };
 
 function setSecurityHeaders(reply: FastifyReply, contentType: unknown): void {

@@ -53,3 +53,49 @@ export function parseResponse(raw: string): RawResponse {
   );
   return { head, status: Number(statusLine.split(' ')[1]), headers, body };
 }
+
+const BODY_CHUNK = Buffer.alloc(64 * 1024, 'x');
+
+interface PushedBody {
+  /** Body bytes the client got written before the server closed the connection (or the cap). */
+  sent: number;
+  /** Whether the server closed the connection before the client had written `capBytes`. */
+  closedByServer: boolean;
+  /** Everything received. */
+  received: string;
+  /** The client's port, to find the server's side of the connection. */
+  localPort: number;
+}
+
+/**
+ * Writes `head`, then body bytes (chunk-encoded when `chunked`) as fast as the server takes them,
+ * as a hostile client would, until the server closes the connection or `capBytes` are written.
+ */
+export async function pushBody(
+  port: number,
+  head: string,
+  { chunked, capBytes }: { chunked: boolean; capBytes: number },
+): Promise<PushedBody> {
+  const { socket, received, closed } = await rawConnection(port);
+  const localPort = socket.localPort as number;
+  let open = true;
+  const ended = closed
+    .catch(() => received())
+    .finally(() => {
+      open = false;
+    });
+  const frame = chunked
+    ? Buffer.concat([Buffer.from(`${BODY_CHUNK.length.toString(16)}\r\n`), BODY_CHUNK, Buffer.from('\r\n')])
+    : BODY_CHUNK;
+  socket.write(head);
+  let sent = 0;
+  while (open && sent < capBytes) {
+    const more = socket.write(frame);
+    sent += BODY_CHUNK.length;
+    if (!more) await Promise.race([once(socket, 'drain').catch(() => undefined), ended]);
+  }
+  const closedByServer = !open;
+  socket.destroy();
+  await ended;
+  return { sent, closedByServer, received: received(), localPort };
+}

@@ -6,7 +6,7 @@ import { BODY_LIMIT_BYTES, MAX_HEADER_BYTES } from '../../src/server-limits.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { listenTestApp } from '../helpers/app.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
-import { exchange, parseResponse } from '../helpers/raw-http.ts';
+import { exchange, parseResponse, rawConnection } from '../helpers/raw-http.ts';
 
 /** Requests refused before routing, or at the edge of what HTTP allows, over real sockets. */
 
@@ -18,24 +18,40 @@ async function count(url: string, labels: Record<string, string> = {}): Promise<
 }
 
 describe('requests refused before routing are counted and logged like any other', () => {
-  const cases: Array<{ what: string; request: string; status: number; method: string; path?: string }> = [
+  const cases: Array<{ what: string; request: string; status: number; method: string; path?: string; why: string }> = [
     {
       what: 'an undecodable URL',
       request: 'GET /%zz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n',
       status: 400,
       method: 'GET',
       path: '/%zz',
+      why: 'FST_ERR_BAD_URL',
     },
-    { what: 'a bad request line', request: 'NOT HTTP AT ALL\r\n\r\n', status: 400, method: '_OTHER' },
+    {
+      what: 'a bad request line',
+      request: 'NOT HTTP AT ALL\r\n\r\n',
+      status: 400,
+      method: '_OTHER',
+      why: 'HPE_INVALID_METHOD',
+    },
+    {
+      what: 'a bad header',
+      request: 'DELETE http://evil.example/gone HTTP/1.1\r\nhost: x\r\nx-bad: a\x01b\r\n\r\n',
+      status: 400,
+      method: 'DELETE',
+      path: '/gone',
+      why: 'HPE_INVALID_HEADER_TOKEN',
+    },
     {
       what: 'a header block over the limit',
       request: `GET /big HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(MAX_HEADER_BYTES + 1)}\r\n\r\n`,
       status: 431,
       method: 'GET',
       path: '/big',
+      why: 'HPE_HEADER_OVERFLOW',
     },
   ];
-  for (const { what, request, status, method, path } of cases) {
+  for (const { what, request, status, method, path, why } of cases) {
     test(`${what}: ${status}, one more ${COUNT} under the unmatched route, one access line`, async (t) => {
       const { port, url, logs } = await listenTestApp(t);
       const before = await count(url);
@@ -58,6 +74,45 @@ describe('requests refused before routing are counted and logged like any other'
       assert.equal(line?.http_response_status_code, status);
       assert.equal(line?.url_path, path);
       assert.equal(typeof line?.duration_ms, 'number');
+      assert.equal(line?.error_type, why, 'the line says why');
+      assert.equal(typeof line?.reason, 'string');
+    });
+  }
+});
+
+describe('a refused request is labelled from its own bytes only, never from the request before it', () => {
+  const GOOD = 'GET /status/201 HTTP/1.1\r\nhost: x\r\n\r\n';
+  const cases = [
+    { what: 'garbage after a kept-alive request, in the same packet', first: `${GOOD}GARBAGE\r\n\r\n` },
+    {
+      what: 'a bad GET after a kept-alive request, in the same packet',
+      first: `${GOOD}GET /secret HTTP/1.1\r\nx-bad: a\x01b\r\n\r\n`,
+    },
+    { what: 'garbage in a later packet of a kept-alive connection', first: GOOD, later: 'GARBAGE\r\n\r\n' },
+  ];
+  for (const { what, first, later } of cases) {
+    test(`${what}: 201, then 400 counted and logged as _OTHER with no path`, async (t) => {
+      const { port, url, logs } = await listenTestApp(t);
+      const connection = await rawConnection(port);
+      connection.socket.write(first);
+      if (later !== undefined) {
+        await pollUntil(connection.received, (text) => text.includes('HTTP/1.1 201 '), { what: 'the first answer' });
+        connection.socket.write(later);
+      }
+      const raw = await connection.closed;
+      assert.deepEqual(
+        [...raw.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]),
+        ['201', '400'],
+      );
+      const line = await pollUntil(() => logs.find((l) => l.msg === 'request rejected by the HTTP parser'), Boolean, {
+        what: 'the rejection line',
+      });
+      assert.equal(line?.http_request_method, '_OTHER');
+      assert.equal(line?.url_path, undefined);
+      assert.match(String(line?.error_type), /^HPE_/);
+      const rejected = { http_route: UNMATCHED_ROUTE, http_response_status_code: '400' };
+      assert.equal(await count(url, { ...rejected, http_request_method: '_OTHER' }), 1);
+      assert.equal(await count(url, { ...rejected, http_request_method: 'GET' }), 0);
     });
   }
 });

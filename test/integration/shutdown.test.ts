@@ -3,10 +3,16 @@ import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ACTIVE_REQUESTS } from 'fastify-http-telemetry';
+import { freePort } from '../../support/free-port.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { parseExposition, sumOf } from '../helpers/exposition.ts';
 import { exchange, parseResponse } from '../helpers/raw-http.ts';
-import { ServerExitedError, startServer } from '../helpers/server-process.ts';
+import { INSTRUMENTATION, ServerExitedError, startServer } from '../helpers/server-process.ts';
+
+/** Beyond a bound, what starting to exit may take on a busy machine: writing the last lines, process exit. */
+const EXIT_SLACK_MS = 2000;
+/** Far longer than a start-up that stops at its configuration takes. */
+const START_LIMIT_MS = 10_000;
 
 async function activeRequests(url: string): Promise<number> {
   const res = await fetch(`${url}/metrics`);
@@ -101,13 +107,62 @@ describe('server.ts', () => {
     assert.ok(server.logs.some((line) => line.msg === 'grace period over, exiting with requests still in flight'));
   });
 
-  test('a bad setting stops start-up with one line naming the variable', () => {
-    const server = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
-    const run = spawnSync(process.execPath, [server], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8' });
-    assert.equal(run.status, 1);
-    assert.equal(run.stderr, 'Invalid configuration: PORT must be an integer from 0 to 65535 (got "eighty")\n');
-    assert.equal(run.stdout, '');
-  });
+  // A closed port on loopback stands in for a collector that is down.
+  const collectorDown = [
+    {
+      what: 'a grace period shorter than the exporter retries',
+      env: { SHUTDOWN_GRACE_SECONDS: '1' },
+      boundMs: 1000,
+      msg: 'grace period over before the last spans were exported, exiting',
+    },
+    {
+      what: 'the exporter giving up within the grace period',
+      env: { SHUTDOWN_GRACE_SECONDS: '30', OTEL_EXPORTER_OTLP_TIMEOUT: '1500' },
+      boundMs: 1500,
+      msg: 'the last spans could not be exported, exiting',
+    },
+  ];
+  for (const { what, env, boundMs, msg } of collectorDown) {
+    test(`SIGTERM with the collector down, ${what}: exit 1 within ${boundMs} ms, the last line says why`, async (t) => {
+      const server = await startServer(
+        t,
+        {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+          // Held until shutdown: only the shutdown flush can try to send it.
+          OTEL_BSP_SCHEDULE_DELAY: '60000',
+          ...env,
+        },
+        { nodeArgs: ['--import', INSTRUMENTATION] },
+      );
+      assert.equal((await fetch(`${server.url}/status/200`)).status, 200);
+      await pollUntil(() => server.logs.find((line) => line.msg === 'request completed'), Boolean, {
+        what: 'the access line',
+      });
+      const start = performance.now();
+      server.child.kill('SIGTERM');
+      assert.deepEqual(await server.exited, { code: 1, signal: null });
+      const took = performance.now() - start;
+      assert.ok(took < boundMs + EXIT_SLACK_MS, `exited ${Math.round(took)} ms after SIGTERM`);
+      const last = server.logs.at(-1);
+      assert.deepEqual([last?.level, last?.msg], ['error', msg]);
+      assert.equal(server.logs.filter((line) => line.msg === 'shut down cleanly').length, 0);
+    });
+  }
+
+  for (const port of ['eighty', '80.0']) {
+    test(`a bad setting (PORT=${port}) stops start-up with one line naming the variable, before listening`, () => {
+      const server = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+      // Loopback and a time limit: a server that accepted the value would listen, not exit.
+      const run = spawnSync(process.execPath, [server], {
+        env: { ...process.env, PORT: port, HOST: '127.0.0.1' },
+        encoding: 'utf8',
+        timeout: START_LIMIT_MS,
+      });
+      assert.equal(run.status, 1);
+      assert.equal(run.stderr, `Invalid configuration: PORT must be an integer from 0 to 65535 (got "${port}")\n`);
+      assert.equal(run.stdout, '');
+    });
+  }
 
   test('a port already in use is a clear fatal log line and exit 1', async (t) => {
     const first = await startServer(t);

@@ -39,6 +39,8 @@ describe('loadConfig', () => {
   const invalid: Array<[string, string, RegExp]> = [
     ['PORT', 'abc', /^PORT must be an integer from 0 to 65535 \(got "abc"\)$/],
     ['PORT', '80.5', /^PORT must be an integer/],
+    ['PORT', '80.0', /^PORT must be an integer from 0 to 65535 \(got "80.0"\)$/],
+    ['PORT', '8e1', /^PORT must be an integer/],
     ['PORT', '0x50', /^PORT must be an integer/],
     ['PORT', '65536', /^PORT must be an integer/],
     ['PORT', '-1', /^PORT must be an integer/],

@@ -12,10 +12,27 @@ export function methodLabel(method: string): string {
   return KNOWN_METHODS.has(method) ? method : OTHER_METHOD;
 }
 
-/** The path of a request target, without its query string: the `url_path` log field. */
+const SLASH = 0x2f;
+/** The scheme and authority of an absolute-form target, `http://host:port` (RFC 9112 §3.2.2). */
+const SCHEME_AND_AUTHORITY = /^[A-Za-z][A-Za-z\d+.-]*:\/\/[^/?#]*/;
+
+/**
+ * The path of a request target, without its query string: the `url_path` log field. An
+ * absolute-form target (`GET http://host/path`, as sent to proxies) gives its path alone, so a
+ * client cannot write a host of its choosing into logs and problem bodies.
+ */
 export function urlPath(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
+  const target = url.charCodeAt(0) === SLASH ? url : originForm(url);
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
+}
+
+/** An absolute-form target as origin-form (`http://host/a?b` → `/a?b`, `http://host` → `/`); any other as it is. */
+function originForm(url: string): string {
+  const schemeAndAuthority = SCHEME_AND_AUTHORITY.exec(url);
+  if (schemeAndAuthority === null) return url;
+  const rest = url.slice(schemeAndAuthority[0].length);
+  return rest.charCodeAt(0) === SLASH ? rest : `/${rest}`;
 }
 
 /** Fastify's `/status/:status_code` in OpenTelemetry's template form, `/status/{status_code}`. */

@@ -10,6 +10,7 @@ import { tracingStarted } from './trace-context.ts';
 
 export { OTHER_METHOD, UNMATCHED_ROUTE, urlPath } from './http-labels.ts';
 export { ACTIVE_REQUESTS, DEFAULT_BUCKETS, REQUEST_DURATION } from './metrics.ts';
+export { checkTracingEnv } from './otel-env.ts';
 export { CLIENT_CLOSED_REQUEST } from './record.ts';
 export {
   type ClientError,

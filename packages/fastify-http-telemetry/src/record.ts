@@ -19,6 +19,10 @@ export interface Outcome {
   url_path: string | undefined;
   http_response_status_code: number;
   duration_ms: number;
+  /** Why a request was refused before routing: the error's code (`HPE_HEADER_OVERFLOW`, `FST_ERR_BAD_URL`)… */
+  error_type?: string;
+  /** …and its words (`Header overflow`). */
+  reason?: string;
 }
 
 export function accessLogLevel(statusCode: number): 'info' | 'warn' | 'error' {

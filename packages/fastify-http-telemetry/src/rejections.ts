@@ -1,7 +1,7 @@
 import { type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { methodLabel, UNMATCHED_ROUTE, urlPath } from './http-labels.ts';
+import { methodLabel, OTHER_METHOD, UNMATCHED_ROUTE, urlPath } from './http-labels.ts';
 import { CLIENT_CLOSED_REQUEST, record } from './record.ts';
 
 /**
@@ -48,11 +48,31 @@ function defaultClientErrorHandler(error: ClientError, socket: Socket): void {
   socket.destroy(error);
 }
 
-/** Method and path from the first line of what the parser refused, where it reads as one. */
-function requestLine(rawPacket: unknown): { method: string; path: string | undefined } {
-  const text = Buffer.isBuffer(rawPacket) ? rawPacket.toString('latin1') : '';
-  const [method = '', target = ''] = (text.split('\r\n', 1)[0] ?? '').split(' ');
-  return { method, path: target.startsWith('/') ? urlPath(target) : undefined };
+/**
+ * Method and path of the refused request, read from its own bytes only. The parser hands over the
+ * chunk it was reading (`rawPacket`), which starts with the refused request only when it is all the
+ * connection has sent and no request was parsed from it before: otherwise it may start with an
+ * earlier request, or midway through this one, and nothing is read from it (`_OTHER`, no path).
+ * A timeout (408) has no chunk at all.
+ */
+function refusedRequestLine(
+  error: ClientError,
+  socket: Socket,
+  afterEarlierRequest: boolean,
+): { method: string; path: string | undefined } {
+  const chunk = error.rawPacket;
+  if (afterEarlierRequest || !Buffer.isBuffer(chunk) || chunk.length !== socket.bytesRead) {
+    return { method: OTHER_METHOD, path: undefined };
+  }
+  const [method = '', target = ''] = (chunk.toString('latin1').split('\r\n', 1)[0] ?? '').split(' ');
+  const path = urlPath(target);
+  return { method, path: path.startsWith('/') ? path : undefined };
+}
+
+/** Why a request was refused, for its log line: the error's code and its own words. */
+function refusal(error: { code?: string; reason?: unknown; message: string }): { error_type: string; reason: string } {
+  const reason = typeof error.reason === 'string' ? error.reason : error.message;
+  return { error_type: error.code ?? 'unknown', reason };
 }
 
 /** A response the socket is still writing, for a request parsed before the bad bytes arrived. */
@@ -80,6 +100,7 @@ export function rejectionHandlers(handlers: RejectionHandlers = {}): Required<Re
           url_path: urlPath(request.url),
           http_response_status_code: reply.sent ? reply.statusCode : CLIENT_CLOSED_REQUEST,
           duration_ms: performance.now() - start,
+          ...refusal(error),
         },
         'request rejected before routing',
       );
@@ -88,18 +109,23 @@ export function rejectionHandlers(handlers: RejectionHandlers = {}): Required<Re
   }
 
   function clientErrorHandler(this: FastifyInstance, error: ClientError, socket: Socket): void {
+    refuse.call(this, error, socket, false);
+  }
+
+  /** `afterEarlierRequest`: a request parsed from the same bytes was answered first. */
+  function refuse(this: FastifyInstance, error: ClientError, socket: Socket, afterEarlierRequest: boolean): void {
     const response = inFlight(socket);
     if (response !== undefined) {
       // Answer in order: the request already parsed gets its response first. Bytes after its
       // `Connection: close` are not a request; anything else is one, refused after it.
       response.once('close', () => {
         if (error.code === DATA_AFTER_CLOSE || socket.destroyed) socket.destroy();
-        else clientErrorHandler.call(this, error, socket);
+        else refuse.call(this, error, socket, true);
       });
       return;
     }
     if (error.code !== 'ECONNRESET' && !socket.destroyed && this.telemetry !== undefined) {
-      const { method, path } = requestLine(error.rawPacket);
+      const { method, path } = refusedRequestLine(error, socket, afterEarlierRequest);
       record(
         this.telemetry.metrics,
         this.log,
@@ -110,6 +136,7 @@ export function rejectionHandlers(handlers: RejectionHandlers = {}): Required<Re
           http_response_status_code: clientErrorStatus(error),
           // No request was read: the time it took the client is unknown.
           duration_ms: 0,
+          ...refusal(error),
         },
         'request rejected by the HTTP parser',
       );

@@ -51,7 +51,8 @@ export async function startTracing({ spanProcessors }: TracingOptions = {}): Pro
 
 /**
  * Flushes pending spans and stops the SDK, giving up after `timeoutMs`.
- * Resolves true when every span was handed to the exporter (or tracing is off), false on timeout.
+ * Resolves true when every span was handed to the exporter (or tracing is off), false on timeout;
+ * rejects with the exporter's error when the export failed.
  */
 export async function shutdownTracing(timeoutMs: number): Promise<boolean> {
   if (sdk === undefined) return true;

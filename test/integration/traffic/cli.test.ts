@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, type TestContext, test } from 'node:test';
 import { ACTIVE_REQUESTS } from 'fastify-http-telemetry';
@@ -168,6 +168,34 @@ describe('traffic CLI against the real service', () => {
     );
     assert.deepEqual(countsByRouteAndStatus(await scrape(service.url)), {});
   });
+
+  const notPrometheus = [
+    { what: 'a web page', status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>Login</title>' },
+    { what: "another API's JSON", status: 404, type: 'application/json', body: '{"error":"no such route"}' },
+    { what: "a proxy's error", status: 502, type: 'text/plain', body: 'Bad Gateway' },
+  ];
+  for (const { what, status, type, body } of notPrometheus) {
+    test(`--verify against ${what}, not Prometheus: one line naming its status and content type`, async (t) => {
+      const service = await startServer(t);
+      const server = createServer((_req, res) => res.writeHead(status, { 'content-type': type }).end(body));
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      t.after(() => server.close());
+      const prometheus = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const result = await runCli(t, ['--url', service.url, '--verify', '--prometheus', prometheus]);
+      assert.equal(result.code, 1);
+      const reason = `${status} ${STATUS_CODES[status]} (${type})`;
+      assert.equal(
+        result.stderr
+          .split('\n')
+          .filter((line) => line.startsWith('traffic:'))
+          .join('\n'),
+        `traffic: --verify: ${prometheus} is not Prometheus's API: /api/v1/query answered ${reason}`,
+      );
+      assert.doesNotMatch(result.stderr, /Unexpected token|SyntaxError|undefined/);
+      assert.deepEqual(countsByRouteAndStatus(await scrape(service.url)), {}, 'nothing was sent');
+    });
+  }
 
   test('--help prints the usage on stdout and exits 0', async (t) => {
     const result = await runCli(t, ['--help']);

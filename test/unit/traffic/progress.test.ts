@@ -37,13 +37,49 @@ describe('progress', () => {
     assert.match(lines[0] ?? '', /\[#####\.{5}\]\s+100\/200\s+50 req\/s\s+2\.0s$/);
   });
 
-  test('on a narrow terminal: lines are cut rather than wrapped (wrapping would break the redraw)', () => {
-    const out = output(true, 40);
-    new Progress(out, streams()).update(1000);
-    for (const line of (out.chunks[0] ?? '').split('\n').filter(Boolean)) {
-      assert.equal(line.replace(ERASE_LINE, '').length, 39, line);
-    }
-  });
+  /** The Python demo's streams, stopped early with errors: the widest lines progress draws. */
+  function stoppedWithErrors(): StreamStats[] {
+    return planScenario('seed', { scale: 1, rate: 1, durationSeconds: 1 }).map((plan) => {
+      const stats = new StreamStats(plan);
+      stats.startedAt = 0;
+      for (let i = 0; i < 1234; i++) stats.recordFailure('ECONNRESET');
+      stats.endedAt = 99_000;
+      return stats;
+    });
+  }
+
+  const widths: Array<{ columns: number; keeps: RegExp[] }> = [
+    { columns: 200, keeps: [/^\/\S* +\[[#.]{10}\] +1234\/\d+ +\d+ req\/s +99\.0s {2}1234 errors {2}stopped$/] },
+    { columns: 100, keeps: [/\[[#.]{10}\]/, /req\/s/, /1234 errors {2}stopped$/] },
+    { columns: 80, keeps: [/^\/\S*[^…] /, /1234\/\d+ /, /1234 errors {2}stopped$/] },
+    { columns: 60, keeps: [/1234\/\d+ /, /1234 errors {2}stopped$/] },
+    { columns: 40, keeps: [/^\/\S* +1234\/\d+ {2}1234 errors$/] },
+    { columns: 12, keeps: [/^\/\S*$/] },
+  ];
+  for (const { columns, keeps } of widths) {
+    test(`on a ${columns}-column terminal: every line fits, no word is cut, what matters most stays`, () => {
+      const out = output(true, columns);
+      const all = stoppedWithErrors();
+      new Progress(out, all).update(99_000);
+      const full = new Set(all.flatMap((s) => progressLine(s, 27, 99_000).split(/\s+/)));
+      const lines = (out.chunks[0] ?? '').split('\n').filter(Boolean);
+      assert.equal(lines.length, all.length);
+      for (const drawn of lines) {
+        assert.ok(drawn.startsWith(ERASE_LINE));
+        const line = drawn.slice(ERASE_LINE.length);
+        // A line as wide as the terminal wraps on some, breaking the redraw.
+        assert.ok(line.length < columns, `${line.length} columns: ${line}`);
+        for (const word of line.trim().split(/\s+/)) {
+          // A path may lose its middle to an ellipsis; nothing else may be shortened.
+          const [head = '', tail] = word.split('…');
+          const whole =
+            full.has(word) || [...full].some((w) => tail !== undefined && w.startsWith(head) && w.endsWith(tail));
+          assert.ok(whole, `"${word}" is cut, in: ${line}`);
+        }
+        for (const kept of keeps) assert.match(line, kept);
+      }
+    });
+  }
 
   test('to a pipe: plain lines for the streams still running, and once for each that ended, with its own time', () => {
     const out = output(false);

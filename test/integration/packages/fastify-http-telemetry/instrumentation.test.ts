@@ -144,3 +144,70 @@ describe('tracing over the wire (OTLP/HTTP to a local receiver)', () => {
     });
   }
 });
+
+describe('OTEL_* values the SDK would not understand: one line at start-up, and ignored', () => {
+  const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const cases: Array<{
+    what: string;
+    env: (endpoint: string) => Record<string, string>;
+    line: RegExp;
+    traced: boolean;
+  }> = [
+    {
+      what: 'an endpoint that is not a URL: tracing off, no exporter address assumed',
+      env: () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }),
+      line: /^OTEL_EXPORTER_OTLP_ENDPOINT="collector:4318" is not an http:\/\/ or https:\/\/ URL: tracing stays off$/,
+      traced: false,
+    },
+    {
+      what: 'an unknown sampler: the default sampler',
+      env: (endpoint) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'sometimes' }),
+      line: /^OTEL_TRACES_SAMPLER="sometimes" is not one of .*: using parentbased_always_on$/,
+      traced: true,
+    },
+    {
+      what: 'a traces endpoint that is not a URL: the endpoint plus /v1/traces',
+      env: (endpoint) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'tempo/v1' }),
+      line: /^OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="tempo\/v1" is not .*: using OTEL_EXPORTER_OTLP_ENDPOINT plus \/v1\/traces$/,
+      traced: true,
+    },
+    {
+      what: 'an unknown propagator: the default ones, so the caller’s trace is continued',
+      env: (endpoint) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_PROPAGATORS: 'tracecontex' }),
+      line: /^OTEL_PROPAGATORS="tracecontex" names .*: using the default, tracecontext,baggage$/,
+      traced: true,
+    },
+  ];
+  for (const { what, env, line, traced } of cases) {
+    test(what, async (t) => {
+      const receiver = await startOtlpReceiver(t);
+      const server = await startServer(
+        t,
+        { ...env(receiver.endpoint), OTEL_BSP_SCHEDULE_DELAY: HELD_BATCH_MS },
+        WITH_INSTRUMENTATION,
+      );
+      const res = await fetch(`${server.url}/status/201`, {
+        headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` },
+      });
+      assert.equal(res.status, 201);
+      const access = await pollUntil(() => accessLine(server, '/status/201'), Boolean, { what: 'the access line' });
+      server.child.kill('SIGTERM');
+      assert.deepEqual(await server.exited, { code: 0, signal: null });
+
+      const lines = server.stderr().split('\n').filter(Boolean);
+      assert.equal(lines.length, 1, server.stderr());
+      assert.match(lines[0]?.replace(/^fastify-http-telemetry: /, '') ?? '', line);
+      if (!traced) {
+        assert.equal(access?.trace_id, undefined, 'no SDK started');
+        assert.deepEqual(receiver.exports, []);
+        return;
+      }
+      assert.equal(access?.trace_id, TRACE_ID, 'the caller’s trace is continued');
+      const spans = receiver.spans().filter((span) => span.traceId === TRACE_ID);
+      assert.ok(
+        spans.some((span) => span.name === STATUS_ROUTE_SPAN),
+        'the span reached the endpoint',
+      );
+    });
+  }
+});

@@ -26,6 +26,14 @@ test('url_path is the request target without its query string', () => {
     ['/status/200?seconds_sleep=1', '/status/200'],
     ['/metrics?', '/metrics'],
     ['/a?b?c', '/a'],
+    // Absolute-form, as sent to proxies: the path alone, never the client's choice of host.
+    ['http://evil.example/status/404', '/status/404'],
+    ['HTTPS://user:pw@evil.example:8443/a/b?c=d', '/a/b'],
+    ['http://evil.example', '/'],
+    ['http://evil.example?q=1', '/'],
+    ['http://[::1]:8080/x', '/x'],
+    // Asterisk-form and whatever else is not a URL stay as they are.
+    ['*', '*'],
   ]) {
     assert.equal(urlPath(url as string), path, url);
   }
