@@ -52,6 +52,14 @@ function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+/** An OTLP endpoint for spans is set: the general one, or the one for traces alone. */
+export function tracingEndpointSet(env: NodeJS.ProcessEnv): boolean {
+  return (
+    setting(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined ||
+    setting(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') !== undefined
+  );
+}
+
 /**
  * Checks the tracing variables of `env`, removes the values the SDK would not understand (or
  * replaces a list by its understood part), and returns one line for each: the variable, the value
@@ -65,23 +73,31 @@ export function checkTracingEnv(env: NodeJS.ProcessEnv): string[] {
     else env[name] = replacement;
   };
 
+  // Either endpoint turns tracing on; a bad one is dropped, and the other is used if it is good.
   const endpoint = setting(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const tracesEndpoint = setting(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const goodTracesEndpoint = tracesEndpoint !== undefined && isHttpUrl(tracesEndpoint);
   if (endpoint !== undefined && !isHttpUrl(endpoint)) {
-    ignore('OTEL_EXPORTER_OTLP_ENDPOINT', 'is not an http:// or https:// URL', 'tracing stays off');
+    ignore(
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'is not an http:// or https:// URL',
+      goodTracesEndpoint ? 'spans go to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT alone' : 'tracing stays off',
+    );
   }
-  if (setting(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') === undefined) return warnings;
+  if (tracesEndpoint !== undefined && !goodTracesEndpoint) {
+    ignore(
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'is not an http:// or https:// URL',
+      setting(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') === undefined
+        ? 'tracing stays off'
+        : 'using OTEL_EXPORTER_OTLP_ENDPOINT plus /v1/traces',
+    );
+  }
+  if (!tracingEndpointSet(env)) return warnings;
 
   const disabled = setting(env, 'OTEL_SDK_DISABLED')?.toLowerCase();
   if (disabled !== undefined && disabled !== 'true' && disabled !== 'false') {
     ignore('OTEL_SDK_DISABLED', 'is neither true nor false', 'read as false, tracing on');
-  }
-  const tracesEndpoint = setting(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  if (tracesEndpoint !== undefined && !isHttpUrl(tracesEndpoint)) {
-    ignore(
-      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-      'is not an http:// or https:// URL',
-      'using OTEL_EXPORTER_OTLP_ENDPOINT plus /v1/traces',
-    );
   }
   for (const name of ['OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL']) {
     const protocol = setting(env, name);

@@ -1,4 +1,5 @@
 import type { NodeSDK, NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import { tracingEndpointSet } from './otel-env.ts';
 import { markTracingStarted } from './trace-context.ts';
 
 /**
@@ -9,11 +10,12 @@ import { markTracingStarted } from './trace-context.ts';
  * exporter are imported only here, so with tracing off none of them is ever loaded.
  */
 
-/** Tracing is on when an OTLP endpoint is set (and the standard kill switch is not). */
+/**
+ * Tracing is on when an OTLP endpoint is set, `OTEL_EXPORTER_OTLP_ENDPOINT` or the traces-only
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (and the standard kill switch is not).
+ */
 export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
-  return (
-    (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim() !== '' && env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true'
-  );
+  return tracingEndpointSet(env) && env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true';
 }
 
 export interface TracingOptions {

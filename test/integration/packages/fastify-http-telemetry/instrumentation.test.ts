@@ -110,17 +110,39 @@ describe('tracing over the wire (OTLP/HTTP to a local receiver)', () => {
     assert.equal(serverSpan(receiver, line?.trace_id)?.name, STATUS_ROUTE_SPAN, 'delivered before exit');
   });
 
-  // The traces endpoint would reach the receiver if the SDK started: it must not.
   for (const [what, endpoint] of [
     ['unset', undefined],
     ['empty', ''],
   ] as const) {
-    test(`OTEL_EXPORTER_OTLP_ENDPOINT ${what}: nothing is exported and log lines carry no trace ids`, async (t) => {
+    test(`OTEL_EXPORTER_OTLP_ENDPOINT ${what}: the traces endpoint alone turns tracing on`, async (t) => {
       const receiver = await startOtlpReceiver(t);
       const server = await startServer(
         t,
         {
           OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.endpoint}/v1/traces`,
+          OTEL_BSP_SCHEDULE_DELAY: QUICK_BATCH_MS,
+        },
+        WITH_INSTRUMENTATION,
+      );
+      assert.equal(await get(server, '/status/200'), 200);
+      const line = await pollUntil(() => accessLine(server, '/status/200'), Boolean, { what: 'the access line' });
+      const root = await pollUntil(() => serverSpan(receiver, line?.trace_id), Boolean, {
+        what: 'the server span at the receiver',
+      });
+      assert.equal(root?.name, STATUS_ROUTE_SPAN);
+    });
+  }
+
+  // Both endpoints would reach the receiver if the SDK started: it must not.
+  for (const disabled of ['true', 'TRUE']) {
+    test(`OTEL_SDK_DISABLED=${disabled}: nothing is exported and log lines carry no trace ids`, async (t) => {
+      const receiver = await startOtlpReceiver(t);
+      const server = await startServer(
+        t,
+        {
+          OTEL_SDK_DISABLED: disabled,
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
           OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.endpoint}/v1/traces`,
           OTEL_BSP_SCHEDULE_DELAY: QUICK_BATCH_MS,
         },

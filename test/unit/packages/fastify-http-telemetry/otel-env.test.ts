@@ -78,6 +78,32 @@ describe('OTEL_* values the SDK would not understand: one line each, and ignored
       line: 'OTEL_PROPAGATORS="jaeger,b3" names propagators the SDK does not have (jaeger): using b3',
       after: { OTEL_PROPAGATORS: 'b3' },
     },
+    // The traces-only endpoint turns tracing on by itself; a bad one leaves it off.
+    {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'tempo/v1/traces' },
+      line: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="tempo/v1/traces" is not an http:// or https:// URL: tracing stays off',
+      after: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined },
+    },
+    {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: '',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/v1/traces',
+        OTEL_TRACES_SAMPLER: 'sometimes',
+      },
+      line: 'OTEL_TRACES_SAMPLER="sometimes" is not one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio: using parentbased_always_on',
+      after: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/v1/traces', OTEL_TRACES_SAMPLER: undefined },
+    },
+    {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/v1/traces',
+      },
+      line: 'OTEL_EXPORTER_OTLP_ENDPOINT="collector:4318" is not an http:// or https:// URL: spans go to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT alone',
+      after: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/v1/traces',
+      },
+    },
     // Understood values: no line, nothing changed.
     {
       env: {
