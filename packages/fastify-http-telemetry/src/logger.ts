@@ -1,4 +1,5 @@
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
+import { PLAIN_LOGGER } from './access-line.ts';
 import { activeSpanContext, tracingStarted } from './trace-context.ts';
 
 /**
@@ -122,7 +123,7 @@ function isoTime(): string {
  * the logger after tracing started (the `--import` entry does), or lines carry no trace ids.
  */
 export function createLogger({ level, service, destination }: LoggerOptions): Logger<never> {
-  return pino(
+  const logger = pino(
     {
       level,
       base: { service },
@@ -135,4 +136,6 @@ export function createLogger({ level, service, destination }: LoggerOptions): Lo
     // leave within one write cycle even when traffic is low.
     destination ?? stdoutDestination(),
   );
+  // The access line can be formatted without pino's generic path: this logger's setup is known.
+  return Object.assign(logger, { [PLAIN_LOGGER]: true as const });
 }

@@ -1,5 +1,6 @@
 import type { SpanContext } from '@opentelemetry/api';
 import type { FastifyBaseLogger } from 'fastify';
+import { writeAccessLine } from './access-line.ts';
 import type { HttpMetrics } from './metrics.ts';
 import { exemplarLabels } from './trace-context.ts';
 
@@ -59,12 +60,16 @@ export function record(
     value: outcome.duration_ms / MS_PER_SECOND,
     exemplarLabels: exemplarLabels(spanContext),
   });
+  outcome.duration_ms = Math.round(outcome.duration_ms * MS_PER_SECOND) / MS_PER_SECOND;
+  const level = accessLogLevel(outcome.http_response_status_code);
+  // An error needs pino's serializer, a refusal its two extra fields: those lines go through pino.
+  const plain = error === undefined && outcome.error_type === undefined;
+  if (plain && writeAccessLine(log, level, outcome, message, spanContext)) return;
   if (spanContext !== undefined) {
     outcome.trace_id = spanContext.traceId;
     outcome.span_id = spanContext.spanId;
   }
-  outcome.duration_ms = Math.round(outcome.duration_ms * MS_PER_SECOND) / MS_PER_SECOND;
   // Last, after the short fields: pino's error serializer writes its type, message and stack.
   if (error !== undefined) outcome.err = error;
-  log[accessLogLevel(outcome.http_response_status_code)](outcome, message);
+  log[level](outcome, message);
 }

@@ -1,0 +1,75 @@
+import type { SpanContext } from '@opentelemetry/api';
+import type { FastifyBaseLogger } from 'fastify';
+import { symbols } from 'pino';
+
+/**
+ * The access line, formatted here for the loggers `createLogger` makes: the same JSON object pino
+ * writes (its level, time and bindings, then the fields, then `msg`), without pino's generic path,
+ * which serializes an object of any shape key by key and cost a request more than the metrics.
+ * Any other logger, or one set up in a way this does not reproduce, gets the line through pino.
+ */
+
+/** Set on the loggers `createLogger` makes; the children Fastify makes for requests inherit it. */
+export const PLAIN_LOGGER = Symbol('fastify-http-telemetry.plainLogger');
+
+/** The fields of the access line of an answered or abandoned request, in the order they are written. */
+export interface AccessLineFields {
+  http_request_method: string;
+  http_route: string;
+  url_path: string | undefined;
+  http_response_status_code: number;
+  duration_ms: number;
+}
+
+type PinoInternals = FastifyBaseLogger & {
+  [PLAIN_LOGGER]?: true;
+  [key: symbol]: unknown;
+  isLevelEnabled(level: string): boolean;
+  levels: { values: Record<string, number> };
+};
+interface PinoStream {
+  write(line: string): void;
+  [key: symbol]: unknown;
+}
+
+const json = JSON.stringify;
+/** A child's `msgPrefix`: in pino's symbols, though not in their types. */
+const MSG_PREFIX = (symbols as unknown as Record<string, symbol>).msgPrefixSym as symbol;
+const MESSAGES = new Map<string, string>();
+
+/**
+ * Writes the line and returns true, or returns false when pino has to write it: not a logger of
+ * `createLogger`, a message prefix, a stream that wants pino's metadata, or a mixin that would add
+ * the active span's ids to a line that has none of its own.
+ */
+export function writeAccessLine(
+  logger: FastifyBaseLogger,
+  level: 'info' | 'warn' | 'error',
+  fields: AccessLineFields,
+  message: string,
+  spanContext: SpanContext | undefined,
+): boolean {
+  const log = logger as PinoInternals;
+  if (log[PLAIN_LOGGER] !== true || log[MSG_PREFIX] !== undefined) return false;
+  if (spanContext === undefined && log[symbols.mixinSym] !== undefined) return false;
+  const stream = log[symbols.streamSym] as PinoStream;
+  if (stream[symbols.needsMetadataGsym] === true) return false;
+  if (!log.isLevelEnabled(level)) return true;
+
+  const levelValue = log.levels.values[level] as number;
+  let msg = MESSAGES.get(message);
+  if (msg === undefined) {
+    msg = `,"msg":${json(message)}}\n`;
+    MESSAGES.set(message, msg);
+  }
+  // Where pino's mixin puts the trace ids: after the bindings, before the line's own fields.
+  const trace =
+    spanContext === undefined ? '' : `,"trace_id":"${spanContext.traceId}","span_id":"${spanContext.spanId}"`;
+  const path = fields.url_path === undefined ? '' : `,"url_path":${json(fields.url_path)}`;
+  stream.write(
+    `${(log[symbols.lsCacheSym] as Record<number, string>)[levelValue]}${(log[symbols.timeSym] as () => string)()}${log[symbols.chindingsSym] as string}${trace}` +
+      `,"http_request_method":${json(fields.http_request_method)},"http_route":${json(fields.http_route)}${path}` +
+      `,"http_response_status_code":${fields.http_response_status_code},"duration_ms":${fields.duration_ms}${msg}`,
+  );
+  return true;
+}
