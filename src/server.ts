@@ -24,7 +24,7 @@ try {
 const logger = createLogger({ level: config.LOG_LEVEL, service: config.SERVICE_NAME });
 const app = await buildApp({ config, logger });
 
-/** Exits once the asynchronous log destination has written its last lines. */
+/** Exits once the log destination has written its last lines (those of the current turn are pending). */
 function exitNow(code: number): void {
   logger.flush(() => process.exit(code));
 }

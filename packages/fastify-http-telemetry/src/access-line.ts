@@ -9,7 +9,7 @@ import { symbols } from 'pino';
  * Any other logger, or one set up in a way this does not reproduce, gets the line through pino.
  */
 
-/** Set on the loggers `createLogger` makes; the children Fastify makes for requests inherit it. */
+/** Set on the loggers `createLogger` makes, to the logger itself; its children inherit it. */
 export const PLAIN_LOGGER = Symbol('fastify-http-telemetry.plainLogger');
 
 /** The fields of the access line of an answered or abandoned request, in the order they are written. */
@@ -22,7 +22,7 @@ export interface AccessLineFields {
 }
 
 type PinoInternals = FastifyBaseLogger & {
-  [PLAIN_LOGGER]?: true;
+  [PLAIN_LOGGER]?: PinoInternals;
   [key: symbol]: unknown;
   isLevelEnabled(level: string): boolean;
   levels: { values: Record<string, number> };
@@ -38,9 +38,25 @@ const MSG_PREFIX = (symbols as unknown as Record<string, symbol>).msgPrefixSym a
 const MESSAGES = new Map<string, string>();
 
 /**
+ * True when `log` writes the access line as its root, `createLogger`'s logger, does: a child made
+ * without serializers, a log formatter, redaction or a message prefix of its own (Fastify's request
+ * loggers are such children, unless a route sets `logSerializers`).
+ */
+function writesAsRoot(log: PinoInternals, root: PinoInternals): boolean {
+  const formatters = (logger: PinoInternals) => logger[symbols.formattersSym] as { log?: unknown };
+  return (
+    log[MSG_PREFIX] === undefined &&
+    log[symbols.serializersSym] === root[symbols.serializersSym] &&
+    log[symbols.stringifiersSym] === root[symbols.stringifiersSym] &&
+    formatters(log).log === formatters(root).log
+  );
+}
+
+/**
  * Writes the line and returns true, or returns false when pino has to write it: not a logger of
- * `createLogger`, a message prefix, a stream that wants pino's metadata, or a mixin that would add
- * the active span's ids to a line that has none of its own.
+ * `createLogger` or one of its children that writes as it does, a stream that wants pino's
+ * metadata, or a mixin that would add the active span's ids to a line that has none of its own.
+ * The line goes through the logger's `streamWrite` hook (the redaction), as pino's would.
  */
 export function writeAccessLine(
   logger: FastifyBaseLogger,
@@ -50,7 +66,8 @@ export function writeAccessLine(
   spanContext: SpanContext | undefined,
 ): boolean {
   const log = logger as PinoInternals;
-  if (log[PLAIN_LOGGER] !== true || log[MSG_PREFIX] !== undefined) return false;
+  const root = log[PLAIN_LOGGER];
+  if (root === undefined || !writesAsRoot(log, root)) return false;
   if (spanContext === undefined && log[symbols.mixinSym] !== undefined) return false;
   const stream = log[symbols.streamSym] as PinoStream;
   if (stream[symbols.needsMetadataGsym] === true) return false;
@@ -66,10 +83,11 @@ export function writeAccessLine(
   const trace =
     spanContext === undefined ? '' : `,"trace_id":"${spanContext.traceId}","span_id":"${spanContext.spanId}"`;
   const path = fields.url_path === undefined ? '' : `,"url_path":${json(fields.url_path)}`;
-  stream.write(
+  const line =
     `${(log[symbols.lsCacheSym] as Record<number, string>)[levelValue]}${(log[symbols.timeSym] as () => string)()}${log[symbols.chindingsSym] as string}${trace}` +
-      `,"http_request_method":${json(fields.http_request_method)},"http_route":${json(fields.http_route)}${path}` +
-      `,"http_response_status_code":${fields.http_response_status_code},"duration_ms":${fields.duration_ms}${msg}`,
-  );
+    `,"http_request_method":${json(fields.http_request_method)},"http_route":${json(fields.http_route)}${path}` +
+    `,"http_response_status_code":${fields.http_response_status_code},"duration_ms":${fields.duration_ms}${msg}`;
+  const { streamWrite } = log[symbols.hooksSym] as { streamWrite?: (line: string) => string };
+  stream.write(streamWrite === undefined ? line : streamWrite(line));
   return true;
 }

@@ -79,12 +79,19 @@ export interface Telemetry {
 }
 
 /**
+ * The name JavaScript gives an anonymous function written as the `handler` property of route
+ * options (`app.route({ handler: async () => … })`): not a name its author chose.
+ */
+const PROPERTY_NAME = 'handler';
+
+/**
  * A handler span's name: `handler - {its function's name}`, as @fastify/otel names it, or for an
  * anonymous handler (an inline arrow function) `handler - {route template}`, where @fastify/otel
  * would name whichever plugin registered the route (`fastify -> telemetry` at the root).
  */
 function handlerSpanName(handler: RouteHandlerMethod, httpRoute: string): string {
-  return `handler - ${handler.name || httpRoute}`;
+  const named = handler.name !== '' && handler.name !== PROPERTY_NAME;
+  return `handler - ${named ? handler.name : httpRoute}`;
 }
 
 /** The requests of one HTTP/1 connection not over yet: those left when it closes were abandoned. */

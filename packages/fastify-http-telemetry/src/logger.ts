@@ -48,7 +48,7 @@ export function redactLine(line: string): string {
 export interface LoggerOptions {
   level: LevelWithSilent;
   service: string;
-  /** Where lines go; defaults to stdout, asynchronously. */
+  /** Where lines go; defaults to stdout, the lines of one event-loop turn in one write at its end. */
   destination?: DestinationStream;
 }
 
@@ -119,8 +119,10 @@ function isoTime(): string {
 
 /**
  * One JSON object a line: `time` (ISO 8601), `level` as a word, `msg`, `service`, and the trace
- * context; `SECRET_FIELDS` censored wherever they appear. Whether lines look for a trace is decided here, once, like the plugin's spans: make
- * the logger after tracing started (the `--import` entry does), or lines carry no trace ids.
+ * context; `SECRET_FIELDS` censored wherever they appear.
+ *
+ * Whether lines look for a trace is decided here, once, like the plugin's spans: make the logger
+ * after tracing started (the `--import` entry does), or lines carry no trace ids.
  */
 export function createLogger({ level, service, destination }: LoggerOptions): Logger<never> {
   const logger = pino(
@@ -132,10 +134,9 @@ export function createLogger({ level, service, destination }: LoggerOptions): Lo
       hooks: { streamWrite: redactLine },
       ...(tracingStarted() ? { mixin: traceContext, mixinMergeStrategy: mergeTraceContext } : {}),
     },
-    // Asynchronous writes keep logging off the request path; no minLength so lines
-    // leave within one write cycle even when traffic is low.
+    // One write a turn keeps system calls off each request, and no line waits longer than its turn.
     destination ?? stdoutDestination(),
   );
   // The access line can be formatted without pino's generic path: this logger's setup is known.
-  return Object.assign(logger, { [PLAIN_LOGGER]: true as const });
+  return Object.assign(logger, { [PLAIN_LOGGER]: logger });
 }

@@ -24,6 +24,8 @@ const PROPAGATORS = new Set(['tracecontext', 'baggage', 'b3', 'b3multi', 'none']
 /** The only protocol the exporter speaks: OTLP over HTTP, as JSON. */
 const PROTOCOL = 'http/json';
 const EXPORTER = 'otlp';
+/** The specification's "no automatically configured exporter": nothing to export to, so tracing stays off. */
+const NO_EXPORTER = 'none';
 const OTLP_TIMEOUT_MS = 10_000;
 
 /** Whole numbers of milliseconds or items, with the SDK's defaults and the least it accepts. */
@@ -58,6 +60,11 @@ export function tracingEndpointSet(env: NodeJS.ProcessEnv): boolean {
     setting(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined ||
     setting(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') !== undefined
   );
+}
+
+/** Spans are to be exported: an endpoint is set and `OTEL_TRACES_EXPORTER` is not `none`. */
+export function tracingRequested(env: NodeJS.ProcessEnv): boolean {
+  return tracingEndpointSet(env) && setting(env, 'OTEL_TRACES_EXPORTER') !== NO_EXPORTER;
 }
 
 /**
@@ -106,7 +113,7 @@ export function checkTracingEnv(env: NodeJS.ProcessEnv): string[] {
     }
   }
   const exporter = setting(env, 'OTEL_TRACES_EXPORTER');
-  if (exporter !== undefined && exporter !== EXPORTER) {
+  if (exporter !== undefined && exporter !== EXPORTER && exporter !== NO_EXPORTER) {
     ignore('OTEL_TRACES_EXPORTER', `is not ${EXPORTER}, the only exporter here`, `using ${EXPORTER}`);
   }
 

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   type Attributes,
   type Context,
@@ -21,7 +22,12 @@ import { urlPath } from './http-labels.ts';
  * log lines join the trace. Only made when an OpenTelemetry SDK was started (`tracing.ts`).
  */
 
-const tracer = trace.getTracer('fastify-telemetry');
+/** The instrumentation scope of every span: this package, at its version (src/ and dist/ sit beside its manifest). */
+const { name: TRACER_NAME, version: TRACER_VERSION } = createRequire(import.meta.url)('../package.json') as {
+  name: string;
+  version: string;
+};
+const tracer = trace.getTracer(TRACER_NAME, TRACER_VERSION);
 const FIRST_SERVER_ERROR = 500;
 
 export interface RequestSpans {
@@ -37,17 +43,19 @@ export interface RequestSpans {
 function serverAttributes(request: FastifyRequest, path: string, route: string | undefined): Attributes {
   const { raw } = request;
   const query = request.url.indexOf('?');
-  const [address, port] = (request.headers.host ?? '').split(':');
+  // Fastify's reading of Host (or HTTP/2's :authority, or a trusted X-Forwarded-Host); an IPv6
+  // address without its brackets, as the conventions write it.
+  const { hostname, port } = request;
   const attributes: Attributes = {
     'http.request.method': request.method,
     'url.scheme': request.protocol,
     'url.path': path,
-    'server.address': address,
     'network.protocol.version': raw.httpVersion,
     'client.address': raw.socket.remoteAddress,
   };
+  if (hostname !== '') attributes['server.address'] = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  if (port !== null) attributes['server.port'] = port;
   if (query !== -1) attributes['url.query'] = request.url.slice(query + 1);
-  if (port !== undefined) attributes['server.port'] = Number(port);
   if (request.headers['user-agent'] !== undefined) attributes['user_agent.original'] = request.headers['user-agent'];
   if (route !== undefined) attributes['http.route'] = route;
   return attributes;

@@ -1,10 +1,10 @@
 import type { NodeSDK, NodeSDKConfiguration } from '@opentelemetry/sdk-node';
-import { tracingEndpointSet } from './otel-env.ts';
+import { tracingRequested } from './otel-env.ts';
 import { markTracingStarted } from './trace-context.ts';
 
 /**
  * Starting and stopping the OpenTelemetry SDK: OTLP over HTTP (JSON) to
- * `OTEL_EXPORTER_OTLP_ENDPOINT` plus `/v1/traces`, configured only by the standard `OTEL_*`
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` plus `/v1/traces` (or to `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), configured only by the standard `OTEL_*`
  * variables (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`).
  * It patches nothing: the telemetry plugin makes each request's spans itself. The SDK and its
  * exporter are imported only here, so with tracing off none of them is ever loaded.
@@ -12,10 +12,11 @@ import { markTracingStarted } from './trace-context.ts';
 
 /**
  * Tracing is on when an OTLP endpoint is set, `OTEL_EXPORTER_OTLP_ENDPOINT` or the traces-only
- * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (and the standard kill switch is not).
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, and neither `OTEL_TRACES_EXPORTER=none` nor the standard
+ * kill switch, `OTEL_SDK_DISABLED=true`, says otherwise.
  */
 export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
-  return tracingEndpointSet(env) && env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true';
+  return tracingRequested(env) && env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true';
 }
 
 export interface TracingOptions {

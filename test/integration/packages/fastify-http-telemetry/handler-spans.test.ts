@@ -32,6 +32,9 @@ describe('handler spans are named after the handler or its route, never after a 
     ['GET', '/named/7', 'handler - getUser', '/named/{id}'],
     ['GET', '/orders/7', 'handler - /orders/{id}', '/orders/{id}'],
     ['POST', '/orders', 'handler - listOrders', '/orders'],
+    // Inline handlers given as route options: JavaScript names them after the property.
+    ['GET', '/carts/7', 'handler - /carts/{id}', '/carts/{id}'],
+    ['GET', '/items/7', 'handler - /items/{id}', '/items/{id}'],
   ];
   for (const [method, url, name, route] of cases)
     for (const requestSpan of [false, true]) {
@@ -43,6 +46,8 @@ describe('handler spans are named after the handler or its route, never after a 
           id: request.params.id,
         }));
         app.get('/named/:id', getUser);
+        app.route({ method: 'GET', url: '/carts/:id', handler: async () => ({ cart: 1 }) });
+        app.get('/items/:id', { handler: async () => ({ item: 1 }) });
         await app.register(orderRoutes);
         t.after(() => app.close());
 

@@ -48,6 +48,16 @@ describe('the access line formatted directly is the line pino writes', () => {
     });
   }
 
+  test('the logger’s redaction applies: a credential in a child’s bindings is censored, as on every line', () => {
+    const { logger, lines } = memoryLogger();
+    const request = logger.child({ request_id: 'r-1', authorization: 'Bearer s3cret' });
+    assert.equal(writeAccessLine(request, 'info', FIELDS, 'request completed', undefined), true);
+    request.info({ ...FIELDS }, 'request completed');
+    const [direct, viaPino] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(direct?.authorization, '[redacted]');
+    assert.deepEqual({ ...direct, time: undefined }, { ...viaPino, time: undefined });
+  });
+
   test('a level the logger leaves out writes nothing', () => {
     const { logger, lines } = memoryLogger('warn');
     assert.equal(writeAccessLine(logger.child({}), 'info', FIELDS, 'request completed', undefined), true);
@@ -60,6 +70,16 @@ describe('lines it cannot reproduce go through pino', () => {
     ['any other pino logger', () => pino({}, { write: () => undefined })],
     ['a child with a message prefix', () => memoryLogger().logger.child({}, { msgPrefix: '[http] ' })],
     ['a stream that wants pino’s metadata', () => pino({}, pino.multistream([{ stream: { write: () => undefined } }]))],
+    // A route's `logSerializers` makes Fastify's request logger such a child.
+    [
+      'a child with serializers of its own',
+      () => memoryLogger().logger.child({}, { serializers: { url_path: String } }),
+    ],
+    ['a child with a redaction of its own', () => memoryLogger().logger.child({}, { redact: ['url_path'] })],
+    [
+      'a child with a log formatter of its own',
+      () => memoryLogger().logger.child({}, { formatters: { log: (o) => o } }),
+    ],
   ];
   for (const [what, make] of cases) {
     test(what, () => {

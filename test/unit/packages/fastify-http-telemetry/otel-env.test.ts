@@ -117,6 +117,8 @@ describe('OTEL_* values the SDK would not understand: one line each, and ignored
       },
       after: { OTEL_TRACES_SAMPLER_ARG: '0.1', OTEL_PROPAGATORS: 'tracecontext,baggage,b3' },
     },
+    // `none` is understood: tracing off (tracingEnabled), not a value to replace.
+    { env: { OTEL_TRACES_EXPORTER: 'none' }, after: { OTEL_TRACES_EXPORTER: 'none' } },
     // A ratio for a sampler that takes none is not read, so not judged.
     {
       env: { OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'x' },
