@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem } from '../schemas/problem.ts';
@@ -48,6 +48,13 @@ function hostProblem(raw: IncomingMessage, host: string | undefined): string | u
  *   a bare 400), more than one `Host`, or an invalid one: 400.
  */
 const requestGuards: FastifyPluginCallback = (app, _options, done) => {
+  // `Expect: 100-continue`: Node answers "100 Continue" before any hook runs unless the server
+  // listens for this event, inviting a body the guard below then refuses. Only a body the service
+  // may read is invited; the rest go straight to the guard's 413.
+  app.server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    if (!unboundedBody(request.headers)) response.writeContinue();
+    app.server.emit('request', request, response);
+  });
   app.addHook('onRequest', (request, reply, next) => {
     const { headers, raw } = request;
     if (unboundedBody(headers)) {

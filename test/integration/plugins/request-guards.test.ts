@@ -3,8 +3,9 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { BODY_LIMIT_BYTES } from '../../../src/server-limits.ts';
+import { pollUntil } from '../../../support/poll.ts';
 import { listenTestApp } from '../../helpers/app.ts';
-import { exchange, parseResponse, pushBody } from '../../helpers/raw-http.ts';
+import { exchange, parseResponse, pushBody, rawConnection } from '../../helpers/raw-http.ts';
 
 /** What a hostile client pushes at most: far more than the server may read of it. */
 const PUSH_CAP_BYTES = 32 * 1024 * 1024;
@@ -51,6 +52,25 @@ describe('a body the service will not read is refused without reading it', () =>
       assert.equal(res.headers.connection, 'close');
       if (!line.startsWith('HEAD')) assert.equal(JSON.parse(res.body).status, status);
       assert.equal((await fetch(`${url}/`)).status, 200, 'the server keeps serving');
+    });
+  }
+
+  // `Expect: 100-continue`: the interim answer invites the body, so only a body within the limit gets it.
+  const continueCases: Array<[string, string, string]> = [
+    ['a body over the limit', `content-length: ${PUSH_CAP_BYTES}`, 'HTTP/1.1 413 '],
+    ['a chunked body', 'transfer-encoding: chunked', 'HTTP/1.1 413 '],
+    ['a body within the limit', `content-length: ${BODY_LIMIT_BYTES}`, 'HTTP/1.1 100 Continue\r\n'],
+  ];
+  for (const [what, framing, first] of continueCases) {
+    test(`Expect: 100-continue with ${what}: the first answer is ${first.trim()}`, async (t) => {
+      const { port } = await listenTestApp(t);
+      const connection = await rawConnection(port);
+      t.after(() => connection.socket.destroy());
+      connection.socket.write(`POST /nowhere HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\n${framing}\r\n\r\n`);
+      const received = await pollUntil(connection.received, (data) => data.includes('\r\n'), {
+        what: 'the first answer',
+      });
+      assert.ok(received.startsWith(first), received.slice(0, 120));
     });
   }
 
