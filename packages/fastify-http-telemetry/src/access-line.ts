@@ -37,16 +37,30 @@ const json = JSON.stringify;
 const MSG_PREFIX = (symbols as unknown as Record<string, symbol>).msgPrefixSym as symbol;
 const MESSAGES = new Map<string, string>();
 
+/** Every key of the access line, `msg` included: a serializer for any of them changes the line. */
+const LINE_KEYS = [
+  'trace_id',
+  'span_id',
+  'http_request_method',
+  'http_route',
+  'url_path',
+  'http_response_status_code',
+  'duration_ms',
+  'msg',
+] as const;
+
 /**
- * True when `log` writes the access line as its root, `createLogger`'s logger, does: a child made
- * without serializers, a log formatter, redaction or a message prefix of its own (Fastify's request
- * loggers are such children, unless a route sets `logSerializers`).
+ * True when `log` writes the access line as its root, `createLogger`'s logger, does: no serializer
+ * for the line's keys, and no log formatter, redaction or message prefix of its own. Fastify's
+ * request loggers are children with a copy of the root's serializers (and a route's
+ * `logSerializers`, if it has any), so the serializers are looked up key by key.
  */
 function writesAsRoot(log: PinoInternals, root: PinoInternals): boolean {
   const formatters = (logger: PinoInternals) => logger[symbols.formattersSym] as { log?: unknown };
+  const serializers = log[symbols.serializersSym] as Record<string, unknown>;
+  for (const key of LINE_KEYS) if (serializers[key] !== undefined) return false;
   return (
     log[MSG_PREFIX] === undefined &&
-    log[symbols.serializersSym] === root[symbols.serializersSym] &&
     log[symbols.stringifiersSym] === root[symbols.stringifiersSym] &&
     formatters(log).log === formatters(root).log
   );

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { SpanContext } from '@opentelemetry/api';
+import Fastify, { LogController } from 'fastify';
 import { createLogger } from 'fastify-http-telemetry/logger';
 import { pino } from 'pino';
 import { type AccessLineFields, writeAccessLine } from '../../../../packages/fastify-http-telemetry/src/access-line.ts';
@@ -58,6 +59,20 @@ describe('the access line formatted directly is the line pino writes', () => {
     assert.deepEqual({ ...direct, time: undefined }, { ...viaPino, time: undefined });
   });
 
+  test('Fastify’s request logger, a child with its own copy of the serializers, writes directly', async (t) => {
+    const { logger, lines } = memoryLogger();
+    const app = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }) });
+    t.after(() => app.close());
+    let direct: boolean | undefined;
+    app.get('/', async (request) => {
+      direct = writeAccessLine(request.log, 'info', FIELDS, 'request completed', undefined);
+      return 'ok';
+    });
+    await app.inject('/');
+    assert.equal(direct, true);
+    assert.equal(JSON.parse(lines.at(-1) ?? '{}').http_route, FIELDS.http_route);
+  });
+
   test('a level the logger leaves out writes nothing', () => {
     const { logger, lines } = memoryLogger('warn');
     assert.equal(writeAccessLine(logger.child({}), 'info', FIELDS, 'request completed', undefined), true);
@@ -72,7 +87,7 @@ describe('lines it cannot reproduce go through pino', () => {
     ['a stream that wants pino’s metadata', () => pino({}, pino.multistream([{ stream: { write: () => undefined } }]))],
     // A route's `logSerializers` makes Fastify's request logger such a child.
     [
-      'a child with serializers of its own',
+      'a child with a serializer for a key of the line',
       () => memoryLogger().logger.child({}, { serializers: { url_path: String } }),
     ],
     ['a child with a redaction of its own', () => memoryLogger().logger.child({}, { redact: ['url_path'] })],
