@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import {
   ACTIVE_REQUESTS,
   CLIENT_CLOSED_REQUEST,
@@ -12,11 +11,12 @@ import {
 import { pollUntil } from '../../../../support/poll.ts';
 import type { LogLine } from '../../../helpers/app.ts';
 import { parseExposition, type Sample, sumOf } from '../../../helpers/exposition.ts';
+import { type FinishedSpan, FinishedSpans } from '../../../helpers/finished-spans.ts';
 
 // The SDK must be running before Fastify is created, so the app is imported only afterwards.
 // Each test file runs in its own process: this provider stays out of the other tests.
-const exporter = new InMemorySpanExporter();
-await startTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+const finished = new FinishedSpans();
+await startTracing({ spanProcessors: [finished] });
 const { buildTestApp } = await import('../../../helpers/app.ts');
 
 const STATUS_ROUTE = '/status/{status_code}';
@@ -26,7 +26,7 @@ const TRACE_ID_EXEMPLAR = /^\{trace_id="([0-9a-f]{32})"\} /;
 
 /** The real app on a free port: spans, abort and scrapes as a client meets them over HTTP. */
 async function serve(t: TestContext, addRoutes?: (app: Awaited<ReturnType<typeof buildTestApp>>['app']) => void) {
-  exporter.reset();
+  finished.reset();
   const { app, logs } = await buildTestApp(t);
   addRoutes?.(app);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -39,16 +39,16 @@ async function get(url: string, init?: RequestInit): Promise<number> {
   return res.status;
 }
 
-function spans(): ReadableSpan[] {
-  return exporter.getFinishedSpans();
+function spans(): FinishedSpan[] {
+  return finished.spans;
 }
 
-function parentOf(span: ReadableSpan): ReadableSpan | undefined {
+function parentOf(span: FinishedSpan): FinishedSpan | undefined {
   return spans().find((candidate) => candidate.spanContext().spanId === span.parentSpanContext?.spanId);
 }
 
 /** The server span of the request to `path`, once it has ended (after the response, when it closes). */
-function rootSpan(path: string): Promise<ReadableSpan | undefined> {
+function rootSpan(path: string): Promise<FinishedSpan | undefined> {
   return pollUntil(
     () => spans().find((span) => span.kind === SpanKind.SERVER && span.attributes['url.path'] === path),
     Boolean,
@@ -143,7 +143,7 @@ describe('request spans', () => {
     assert.ok(sleep);
     assert.equal(sleep.attributes['sleep.seconds'], 0.05);
     const ancestry: string[] = [];
-    for (let span: ReadableSpan | undefined = sleep; span !== undefined; span = parentOf(span))
+    for (let span: FinishedSpan | undefined = sleep; span !== undefined; span = parentOf(span))
       ancestry.push(span.name);
     assert.deepEqual(ancestry, ['sleep', `handler - ${STATUS_ROUTE}`, `GET ${STATUS_ROUTE}`]);
     const durationMs = sleep.duration[0] * 1000 + sleep.duration[1] / 1e6;
