@@ -49,6 +49,8 @@ const LINE_KEYS = [
   'msg',
 ] as const;
 
+const logFormatter = (logger: PinoInternals) => (logger[symbols.formattersSym] as { log?: unknown }).log;
+
 /**
  * True when `log` writes the access line as its root, `createLogger`'s logger, does: no serializer
  * for the line's keys, and no log formatter, redaction or message prefix of its own. Fastify's
@@ -56,13 +58,12 @@ const LINE_KEYS = [
  * `logSerializers`, if it has any), so the serializers are looked up key by key.
  */
 function writesAsRoot(log: PinoInternals, root: PinoInternals): boolean {
-  const formatters = (logger: PinoInternals) => logger[symbols.formattersSym] as { log?: unknown };
   const serializers = log[symbols.serializersSym] as Record<string, unknown>;
   for (const key of LINE_KEYS) if (serializers[key] !== undefined) return false;
   return (
     log[MSG_PREFIX] === undefined &&
     log[symbols.stringifiersSym] === root[symbols.stringifiersSym] &&
-    formatters(log).log === formatters(root).log
+    logFormatter(log) === logFormatter(root)
   );
 }
 
